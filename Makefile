@@ -1,0 +1,51 @@
+# Two commands do everything on a fresh machine (see README.md):
+#   make book   install into .venv if needed, then build the HTML book
+#   make test   install into .venv if needed, then run every test
+# The environment is rebuilt whenever requirements.txt or pyproject.toml change.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# Jupyter must pick the kernel of this environment, not one a reader installed
+# in their home directory.
+export JUPYTER_PREFER_ENV_PATH := 1
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+LINTED := saelib tools tests chapters
+
+.PHONY: install book test lint format export clean
+
+install: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -n "$(PYTHON)" || { echo "error: Python 3.11 not found (set PYTHON=/path/to/python3.11)"; exit 1; }
+	@"$(PYTHON)" -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "error: $(PYTHON) is older than Python 3.11"; exit 1; }
+	@test -x $(BIN)/python || "$(PYTHON)" -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build . -W -n --keep-going
+	@echo
+	@echo "The book is built: open $(CURDIR)/_build/html/index.html"
+
+test: $(STAMP)
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
+	$(BIN)/python -m pytest -n 2 --dist loadfile --nbval-lax tests chapters
+
+lint: $(STAMP)
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
+
+format: $(STAMP)
+	$(BIN)/ruff format $(LINTED)
+	$(BIN)/ruff check --fix $(LINTED)
+
+# Regenerate saelib/ from the notebooks (never edit generated modules by hand).
+export: $(STAMP)
+	$(BIN)/python tools/export.py
+
+clean:
+	rm -rf _build .pytest_cache .ruff_cache

@@ -1,0 +1,32 @@
+"""saelib: the sparse autoencoder of "Sparse Autoencoders, Derived and Built".
+
+Every module except this one is generated from a chapter of the book
+(``chapters/*.ipynb``); its header names the notebook to edit. This file is
+hand-written and only lists the public API.
+
+Conventions (chapter 1): data matrices are ``(n_features, m_examples)``, one example
+per column; ``W1`` is ``(hidden, visible)``, ``W2`` is ``(visible, hidden)``; the flat
+parameter vector is ``theta = concatenate([W1.ravel(), W2.ravel(), b1, b2])``.
+"""
+
+from saelib.network import (
+    forward_propagation,
+    initialize_parameters,
+    pack_parameters,
+    sigmoid,
+    sigmoid_prime,
+    tanh_prime,
+    unpack_parameters,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "forward_propagation",
+    "initialize_parameters",
+    "pack_parameters",
+    "sigmoid",
+    "sigmoid_prime",
+    "tanh_prime",
+    "unpack_parameters",
+]
