@@ -9,6 +9,13 @@ per column; ``W1`` is ``(hidden, visible)``, ``W2`` is ``(visible, hidden)``; th
 parameter vector is ``theta = concatenate([W1.ravel(), W2.ravel(), b1, b2])``.
 """
 
+from saelib.backprop import autoencoder_cost
+from saelib.gradient_check import (
+    GradientCheck,
+    check_gradient,
+    compute_numerical_gradient,
+    relative_difference,
+)
 from saelib.network import (
     forward_propagation,
     initialize_parameters,
@@ -22,6 +29,11 @@ from saelib.network import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "GradientCheck",
+    "check_gradient",
+    "compute_numerical_gradient",
+    "relative_difference",
+    "autoencoder_cost",
     "forward_propagation",
     "initialize_parameters",
     "pack_parameters",

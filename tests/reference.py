@@ -1,0 +1,165 @@
+"""A second, deliberately naive implementation of the autoencoder, for the tests.
+
+Written from the math of the notes (CS294A "Sparse autoencoder"), not from saelib:
+plain Python loops over examples and units, scalars only, ``math.exp`` for the
+sigmoid. It is slow on purpose; use it on small shapes only.
+
+Layout of theta (the notes' convention)::
+
+    theta = [W1 row by row (hidden x visible), W2 row by row (visible x hidden),
+             b1 (hidden), b2 (visible)]
+
+so ``W1[j][k] = theta[j * visible + k]``,
+``W2[i][j] = theta[hidden * visible + i * hidden + j]``,
+``b1[j] = theta[2 * hidden * visible + j]`` and
+``b2[i] = theta[2 * hidden * visible + hidden + i]``.
+"""
+
+import math
+
+import numpy as np
+
+
+def sigmoid(z):
+    """Logistic function of one float, ``1 / (1 + e^-z)``, without overflow."""
+    z = float(z)
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
+
+
+def split_theta(theta, visible_size, hidden_size):
+    """Split theta into nested lists ``W1, W2, b1, b2`` by explicit indexing."""
+    theta = [float(t) for t in theta]
+    v, h = visible_size, hidden_size
+    assert len(theta) == 2 * h * v + h + v
+    W1 = [[theta[j * v + k] for k in range(v)] for j in range(h)]
+    W2 = [[theta[h * v + i * h + j] for j in range(h)] for i in range(v)]
+    b1 = [theta[2 * h * v + j] for j in range(h)]
+    b2 = [theta[2 * h * v + h + i] for i in range(v)]
+    return W1, W2, b1, b2
+
+
+def join_theta(W1, W2, b1, b2):
+    """Inverse of :func:`split_theta`: nested lists to a flat float64 array."""
+    h, v = len(W1), len(W1[0])
+    theta = [0.0] * (2 * h * v + h + v)
+    for j in range(h):
+        for k in range(v):
+            theta[j * v + k] = W1[j][k]
+    for i in range(v):
+        for j in range(h):
+            theta[h * v + i * h + j] = W2[i][j]
+    for j in range(h):
+        theta[2 * h * v + j] = b1[j]
+    for i in range(v):
+        theta[2 * h * v + h + i] = b2[i]
+    return np.array(theta, dtype=np.float64)
+
+
+def forward_one(W1, b1, W2, b2, x):
+    """Activations ``a2, a3`` (lists) of one example ``x`` (a list of floats)."""
+    h, v = len(W1), len(x)
+    a2 = []
+    for j in range(h):
+        z = b1[j]
+        for k in range(v):
+            z += W1[j][k] * x[k]
+        a2.append(sigmoid(z))
+    a3 = []
+    for i in range(v):
+        z = b2[i]
+        for j in range(h):
+            z += W2[i][j] * a2[j]
+        a3.append(sigmoid(z))
+    return a2, a3
+
+
+def forward(W1, b1, W2, b2, data):
+    """Activations of every column of ``data``, as arrays ``(hidden, m)``, ``(v, m)``.
+
+    The weights may be numpy arrays or nested lists; the loop only reads scalars.
+    """
+    data = np.asarray(data, dtype=np.float64)
+    W1 = [[float(w) for w in row] for row in np.asarray(W1)]
+    W2 = [[float(w) for w in row] for row in np.asarray(W2)]
+    b1 = [float(b) for b in np.asarray(b1)]
+    b2 = [float(b) for b in np.asarray(b2)]
+    columns2, columns3 = [], []
+    for n in range(data.shape[1]):
+        x = [float(value) for value in data[:, n]]
+        a2, a3 = forward_one(W1, b1, W2, b2, x)
+        columns2.append(a2)
+        columns3.append(a3)
+    return np.array(columns2).T, np.array(columns3).T
+
+
+def autoencoder_cost(theta, visible_size, hidden_size, lambda_, data):
+    """Cost and gradient of the (non-sparse) autoencoder, by backpropagation.
+
+    ``J = (1/m) sum_n 0.5 ||a3(x_n) - x_n||^2 + (lambda_/2) (||W1||^2 + ||W2||^2)``;
+    the biases are not decayed. The gradient follows the notes' backpropagation,
+    one example and one unit at a time:
+
+    ``delta3_i = -(x_i - a3_i) a3_i (1 - a3_i)``,
+    ``delta2_j = (sum_i W2_ij delta3_i) a2_j (1 - a2_j)``,
+    ``dW2_ij += delta3_i a2_j``, ``db2_i += delta3_i``,
+    ``dW1_jk += delta2_j x_k``, ``db1_j += delta2_j``,
+    then divide by m and add ``lambda_ * W`` to the weight gradients.
+
+    Returns
+    -------
+    cost : float
+    grad : ndarray, shape (len(theta),)
+    """
+    v, h = visible_size, hidden_size
+    W1, W2, b1, b2 = split_theta(theta, v, h)
+    data = np.asarray(data, dtype=np.float64)
+    m = data.shape[1]
+    gW1 = [[0.0] * v for _ in range(h)]
+    gW2 = [[0.0] * h for _ in range(v)]
+    gb1 = [0.0] * h
+    gb2 = [0.0] * v
+    squared_error = 0.0
+    for n in range(m):
+        x = [float(value) for value in data[:, n]]
+        a2, a3 = forward_one(W1, b1, W2, b2, x)
+        for i in range(v):
+            squared_error += 0.5 * (a3[i] - x[i]) ** 2
+        delta3 = [-(x[i] - a3[i]) * a3[i] * (1.0 - a3[i]) for i in range(v)]
+        delta2 = []
+        for j in range(h):
+            back = 0.0
+            for i in range(v):
+                back += W2[i][j] * delta3[i]
+            delta2.append(back * a2[j] * (1.0 - a2[j]))
+        for i in range(v):
+            gb2[i] += delta3[i]
+            for j in range(h):
+                gW2[i][j] += delta3[i] * a2[j]
+        for j in range(h):
+            gb1[j] += delta2[j]
+            for k in range(v):
+                gW1[j][k] += delta2[j] * x[k]
+    decay = 0.0
+    for j in range(h):
+        for k in range(v):
+            decay += W1[j][k] ** 2
+            gW1[j][k] = gW1[j][k] / m + lambda_ * W1[j][k]
+    for i in range(v):
+        for j in range(h):
+            decay += W2[i][j] ** 2
+            gW2[i][j] = gW2[i][j] / m + lambda_ * W2[i][j]
+    gb1 = [g / m for g in gb1]
+    gb2 = [g / m for g in gb2]
+    cost = squared_error / m + 0.5 * lambda_ * decay
+    return cost, join_theta(gW1, gW2, gb1, gb2)
+
+
+def norm(values):
+    """Euclidean norm of a flat sequence, summed in a plain loop."""
+    total = 0.0
+    for value in np.ravel(values):
+        total += float(value) ** 2
+    return math.sqrt(total)
