@@ -25,17 +25,21 @@ from saelib.network import (
     tanh_prime,
     unpack_parameters,
 )
+from saelib.optimize import TrainResult, gradient_descent, minimize_lbfgs
 
 __version__ = "0.1.0"
 
 __all__ = [
     "GradientCheck",
+    "TrainResult",
     "check_gradient",
     "compute_numerical_gradient",
     "relative_difference",
     "autoencoder_cost",
     "forward_propagation",
+    "gradient_descent",
     "initialize_parameters",
+    "minimize_lbfgs",
     "pack_parameters",
     "sigmoid",
     "sigmoid_prime",
