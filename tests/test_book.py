@@ -56,7 +56,7 @@ def test_strict_book_build():
         shutil.rmtree(html)  # a fresh build: no page may come from an older one
     env = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1")
     result = subprocess.run(
-        [str(BIN / "jupyter-book"), "build", ".", "-W", "-n", "--keep-going"],
+        [str(BIN / "jupyter-book"), "build", ".", "--all", "-W", "-n", "--keep-going"],
         cwd=ROOT,
         capture_output=True,
         text=True,
