@@ -26,6 +26,7 @@ from saelib.network import (
     unpack_parameters,
 )
 from saelib.optimize import TrainResult, gradient_descent, minimize_lbfgs
+from saelib.sparse_autoencoder import kl_divergence, sparse_autoencoder_cost
 
 __version__ = "0.1.0"
 
@@ -39,10 +40,12 @@ __all__ = [
     "forward_propagation",
     "gradient_descent",
     "initialize_parameters",
+    "kl_divergence",
     "minimize_lbfgs",
     "pack_parameters",
     "sigmoid",
     "sigmoid_prime",
+    "sparse_autoencoder_cost",
     "tanh_prime",
     "unpack_parameters",
 ]
