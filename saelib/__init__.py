@@ -16,6 +16,14 @@ from saelib.gradient_check import (
     compute_numerical_gradient,
     relative_difference,
 )
+from saelib.images import (
+    PHOTOGRAPHS,
+    load_photographs,
+    normalize_patches,
+    radial_power_spectrum,
+    sample_patches,
+    whiten_image,
+)
 from saelib.network import (
     forward_propagation,
     initialize_parameters,
@@ -31,21 +39,27 @@ from saelib.sparse_autoencoder import kl_divergence, sparse_autoencoder_cost
 __version__ = "0.1.0"
 
 __all__ = [
+    "PHOTOGRAPHS",
     "GradientCheck",
     "TrainResult",
     "check_gradient",
     "compute_numerical_gradient",
+    "radial_power_spectrum",
     "relative_difference",
+    "sample_patches",
     "autoencoder_cost",
     "forward_propagation",
     "gradient_descent",
     "initialize_parameters",
     "kl_divergence",
+    "load_photographs",
     "minimize_lbfgs",
+    "normalize_patches",
     "pack_parameters",
     "sigmoid",
     "sigmoid_prime",
     "sparse_autoencoder_cost",
     "tanh_prime",
     "unpack_parameters",
+    "whiten_image",
 ]
