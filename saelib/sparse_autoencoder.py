@@ -9,6 +9,7 @@ Every function here is derived and checked in that chapter.
 import numpy as np
 
 from saelib.network import (
+    _as_float_array,
     _check_data,
     _check_nonnegative,
     _check_theta,
@@ -38,7 +39,7 @@ def kl_divergence(rho, rho_hat):
     -----
     Defined in chapter 5, "Autoencoders and the sparsity penalty".
     """
-    rho_hat = np.asarray(rho_hat, dtype=np.result_type(rho_hat, np.float32))
+    rho_hat = _as_float_array(rho_hat)  # float32 stays float32, the rest float64
     return rho * np.log(rho / rho_hat) + (1 - rho) * np.log((1 - rho) / (1 - rho_hat))
 
 

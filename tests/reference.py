@@ -163,3 +163,99 @@ def norm(values):
     for value in np.ravel(values):
         total += float(value) ** 2
     return math.sqrt(total)
+
+
+def kl_divergence(rho, q):
+    """``KL(rho || q) = rho log(rho / q) + (1 - rho) log((1 - rho) / (1 - q))``.
+
+    Bernoulli KL divergence of two floats in (0, 1), with ``math.log``.
+    """
+    rho, q = float(rho), float(q)
+    return rho * math.log(rho / q) + (1.0 - rho) * math.log((1.0 - rho) / (1.0 - q))
+
+
+RHO_HAT_EPS = 1e-12  # rho_hat is clipped to [eps, 1 - eps] (float64)
+
+
+def sparse_cost_and_grad(theta, visible, hidden, lambda_, rho, beta, data):
+    """Cost and gradient of the sparse autoencoder, by loops over examples and units.
+
+    ``J = (1/m) sum_n 0.5 ||a3(x_n) - x_n||^2 + (lambda_/2)(||W1||^2 + ||W2||^2)
+    + beta sum_j KL(rho || rho_hat_j)`` with ``rho_hat_j = (1/m) sum_n a2_j(x_n)``,
+    clipped to ``[1e-12, 1 - 1e-12]``. Two passes over the examples: the first sums
+    the hidden activations into ``rho_hat``; the second backpropagates, one example
+    at a time, with the sparsity term inside the product with ``f'``:
+
+    ``delta3_i = (a3_i - x_i) a3_i (1 - a3_i)``,
+    ``delta2_j = (sum_i W2_ij delta3_i
+    + beta (-rho / rho_hat_j + (1 - rho) / (1 - rho_hat_j))) a2_j (1 - a2_j)``,
+    accumulated as in :func:`autoencoder_cost`, divided by m, plus ``lambda_ * W``
+    on the weights only.
+
+    Returns
+    -------
+    cost : float
+    grad : ndarray, shape (len(theta),)
+    """
+    v, h = visible, hidden
+    W1, W2, b1, b2 = split_theta(theta, v, h)
+    data = np.asarray(data, dtype=np.float64)
+    m = data.shape[1]
+    rho, beta, lambda_ = float(rho), float(beta), float(lambda_)
+    examples = [[float(value) for value in data[:, n]] for n in range(m)]
+
+    # First pass: average hidden activations.
+    rho_hat = [0.0] * h
+    for x in examples:
+        a2, _ = forward_one(W1, b1, W2, b2, x)
+        for j in range(h):
+            rho_hat[j] += a2[j]
+    for j in range(h):
+        q = rho_hat[j] / m
+        rho_hat[j] = min(max(q, RHO_HAT_EPS), 1.0 - RHO_HAT_EPS)
+    sparsity = [
+        beta * (-rho / rho_hat[j] + (1.0 - rho) / (1.0 - rho_hat[j])) for j in range(h)
+    ]
+
+    # Second pass: backpropagation, one example at a time.
+    gW1 = [[0.0] * v for _ in range(h)]
+    gW2 = [[0.0] * h for _ in range(v)]
+    gb1 = [0.0] * h
+    gb2 = [0.0] * v
+    squared_error = 0.0
+    for x in examples:
+        a2, a3 = forward_one(W1, b1, W2, b2, x)
+        for i in range(v):
+            squared_error += 0.5 * (a3[i] - x[i]) ** 2
+        delta3 = [(a3[i] - x[i]) * a3[i] * (1.0 - a3[i]) for i in range(v)]
+        delta2 = []
+        for j in range(h):
+            back = 0.0
+            for i in range(v):
+                back += W2[i][j] * delta3[i]
+            delta2.append((back + sparsity[j]) * a2[j] * (1.0 - a2[j]))
+        for i in range(v):
+            gb2[i] += delta3[i]
+            for j in range(h):
+                gW2[i][j] += delta3[i] * a2[j]
+        for j in range(h):
+            gb1[j] += delta2[j]
+            for k in range(v):
+                gW1[j][k] += delta2[j] * x[k]
+
+    decay = 0.0
+    for j in range(h):
+        for k in range(v):
+            decay += W1[j][k] ** 2
+            gW1[j][k] = gW1[j][k] / m + lambda_ * W1[j][k]
+    for i in range(v):
+        for j in range(h):
+            decay += W2[i][j] ** 2
+            gW2[i][j] = gW2[i][j] / m + lambda_ * W2[i][j]
+    gb1 = [g / m for g in gb1]
+    gb2 = [g / m for g in gb2]
+    penalty = 0.0
+    for j in range(h):
+        penalty += kl_divergence(rho, rho_hat[j])
+    cost = squared_error / m + 0.5 * lambda_ * decay + beta * penalty
+    return cost, join_theta(gW1, gW2, gb1, gb2)
