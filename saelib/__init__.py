@@ -10,6 +10,8 @@ parameter vector is ``theta = concatenate([W1.ravel(), W2.ravel(), b1, b2])``.
 """
 
 from saelib.backprop import autoencoder_cost
+from saelib.estimator import SparseAutoencoder
+from saelib.filter_metrics import localization, orientation_selectivity
 from saelib.gradient_check import (
     GradientCheck,
     check_gradient,
@@ -35,14 +37,17 @@ from saelib.network import (
 )
 from saelib.optimize import TrainResult, gradient_descent, minimize_lbfgs
 from saelib.sparse_autoencoder import kl_divergence, sparse_autoencoder_cost
+from saelib.visualize import display_network
 
 __version__ = "0.1.0"
 
 __all__ = [
     "PHOTOGRAPHS",
+    "SparseAutoencoder",
     "GradientCheck",
     "TrainResult",
     "check_gradient",
+    "display_network",
     "compute_numerical_gradient",
     "radial_power_spectrum",
     "relative_difference",
@@ -53,8 +58,10 @@ __all__ = [
     "initialize_parameters",
     "kl_divergence",
     "load_photographs",
+    "localization",
     "minimize_lbfgs",
     "normalize_patches",
+    "orientation_selectivity",
     "pack_parameters",
     "sigmoid",
     "sigmoid_prime",

@@ -61,9 +61,12 @@ class _Progress:
                 f"progress must be True, False or a positive int, got {progress!r}"
             )
         self.max_iter, self.label, self.start = max_iter, label, time.perf_counter()
+        self.last = None
 
     def __call__(self, iteration, cost, force=False):
-        if self.every and (force or iteration % self.every == 0):
+        due = iteration % self.every == 0 if self.every else False
+        if self.every and (due or force) and iteration != self.last:
+            self.last = iteration
             elapsed = time.perf_counter() - self.start
             print(
                 f"{self.label}: iteration {iteration:>5d}/{self.max_iter}  "
