@@ -35,6 +35,8 @@ def load_photographs(names=PHOTOGRAPHS):
     from skimage.color import rgb2gray
     from sklearn.datasets import load_sample_images
 
+    if isinstance(names, str):
+        names = (names,)
     unknown = set(names) - set(PHOTOGRAPHS)
     if unknown:
         raise ValueError(
@@ -100,15 +102,14 @@ def whiten_image(image, f0=0.4):
     image = _check_image(image)
     if not np.isscalar(f0) or not 0 < f0 <= 0.5:
         raise ValueError(f"f0 must be in (0, 0.5] cycles per pixel, got {f0!r}")
+    if np.ptp(image) == 0:  # test before filtering: rounding would leave noise
+        raise ValueError("image is constant: there is nothing to whiten")
     h, w = image.shape
     mirrored = np.pad(image - image.mean(), ((0, h), (0, w)), mode="symmetric")
     f = _frequency_grid(mirrored.shape)
     spectrum = np.fft.fft2(mirrored) * (f * np.exp(-((f / f0) ** 4)))
     whitened = np.fft.ifft2(spectrum).real[:h, :w]
-    std = whitened.std()
-    if std == 0:
-        raise ValueError("image is constant: there is nothing to whiten")
-    return (whitened - whitened.mean()) / std
+    return (whitened - whitened.mean()) / whitened.std()
 
 
 def radial_power_spectrum(image, n_bins=30, f_min=0.004):
@@ -136,7 +137,8 @@ def radial_power_spectrum(image, n_bins=30, f_min=0.004):
     image = _check_image(image)
     power = np.abs(np.fft.fft2(image - image.mean())) ** 2 / image.size
     edges = np.geomspace(f_min, 0.5, n_bins + 1)
-    which = np.digitize(_frequency_grid(image.shape).ravel(), edges) - 1
+    # Bins are (low, high]: the Nyquist frequency 0.5 belongs to the last one.
+    which = np.searchsorted(edges, _frequency_grid(image.shape).ravel()) - 1
     inside = (which >= 0) & (which < n_bins)
     totals = np.bincount(which[inside], power.ravel()[inside], minlength=n_bins)
     counts = np.bincount(which[inside], minlength=n_bins)
@@ -234,9 +236,9 @@ def normalize_patches(patches):
         )
     if not np.all(np.isfinite(patches)):
         raise ValueError("patches contains NaN or inf")
+    if np.all(np.ptp(patches, axis=0) == 0):  # before rounding can hide it
+        raise ValueError("every patch is constant: nothing to normalize")
     centred = patches - patches.mean(axis=0, keepdims=True)
     limit = 3.0 * centred.std()
-    if limit == 0:
-        raise ValueError("every patch is constant: nothing to normalize")
     scaled = 0.5 + 0.4 * np.clip(centred, -limit, limit) / limit
     return np.clip(scaled, 0.1, 0.9, out=scaled)  # 0.5 - 0.4 rounds below 0.1
