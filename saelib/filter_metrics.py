@@ -8,20 +8,13 @@ Every function here is derived and checked in that chapter.
 # chapters/07_training_visualization.ipynb, cell "filter-metrics-imports"
 import numpy as np
 
+from saelib.visualize import _check_filters
+
 
 # chapters/07_training_visualization.ipynb, cell "filter-metrics"
 def _as_square_filters(filters):
     """Return filters (p*p, n) as an array (n, p, p), or raise."""
-    filters = np.asarray(filters, dtype=np.float64)
-    if filters.ndim != 2:
-        raise ValueError(f"filters must be 2-D (p*p, n_filters), got {filters.shape}")
-    side = int(round(np.sqrt(filters.shape[0])))
-    if side * side != filters.shape[0]:
-        raise ValueError(
-            f"each column must be a square image; {filters.shape[0]} is not"
-        )
-    if not np.all(np.isfinite(filters)):
-        raise ValueError("filters contains NaN or inf")
+    filters, side = _check_filters(filters)
     if np.any(np.ptp(filters, axis=0) == 0):
         raise ValueError("every filter must vary: a constant filter has no pattern")
     return filters.T.reshape(-1, side, side)
@@ -57,7 +50,7 @@ def localization(filters):
     return 1.0 - spread / (2 * (p * p - 1) / 12)
 
 
-def orientation_selectivity(filters, n_fft=32):
+def orientation_selectivity(filters, n_fft=33):
     """How much of each filter's power lies along one orientation (eq-orientation).
 
     Parameters
@@ -65,7 +58,9 @@ def orientation_selectivity(filters, n_fft=32):
     filters : ndarray, shape (p * p, n_filters)
         One filter per column, flattened row by row.
     n_fft : int, optional
-        Size of the zero-padded FFT grid.
+        Size of the zero-padded FFT grid: odd, and at least the filters' side.
+        An even grid has a Nyquist frequency, which stands for two opposite
+        frequencies at once and so has no single orientation.
 
     Returns
     -------
@@ -77,6 +72,10 @@ def orientation_selectivity(filters, n_fft=32):
     Defined in chapter 7, "Training and visualization: edge detectors emerge".
     """
     w = _as_square_filters(filters)
+    if not isinstance(n_fft, int | np.integer) or n_fft < w.shape[1] or n_fft % 2 == 0:
+        raise ValueError(
+            f"n_fft must be odd and >= the filter side {w.shape[1]}, got {n_fft!r}"
+        )
     w = w - w.mean(axis=(1, 2), keepdims=True)
     power = np.abs(np.fft.fft2(w, s=(n_fft, n_fft))) ** 2
     fy = np.fft.fftfreq(n_fft)[:, None]

@@ -10,6 +10,22 @@ import numpy as np
 
 
 # chapters/07_training_visualization.ipynb, cell "display-network"
+def _check_filters(filters, name="filters"):
+    """Return filters as a float array (p * p, n) and the side p, or raise."""
+    filters = np.asarray(filters, dtype=np.float64)
+    if filters.ndim != 2 or filters.shape[1] == 0:
+        raise ValueError(f"{name} must be 2-D (p * p, n_filters), got {filters.shape}")
+    side = int(round(np.sqrt(filters.shape[0])))
+    if side * side != filters.shape[0]:
+        raise ValueError(
+            f"each column of {name} must be a square image; {filters.shape[0]} "
+            "pixels is not a square"
+        )
+    if not np.all(np.isfinite(filters)):
+        raise ValueError(f"{name} contains NaN or inf")
+    return filters, side
+
+
 def display_network(A, n_cols=None, padding=1, remove_mean=True, ax=None):
     """Tile the columns of ``A`` as square images, each scaled to its own range.
 
@@ -39,23 +55,24 @@ def display_network(A, n_cols=None, padding=1, remove_mean=True, ax=None):
     ``display_network.m`` (which subtracts one mean from all filters; here each
     filter loses its own).
     """
-    A = np.asarray(A, dtype=np.float64)
-    if A.ndim != 2 or A.shape[1] == 0:
-        raise ValueError(f"A must be 2-D (pixels, filters), got shape {A.shape}")
-    side = int(round(np.sqrt(A.shape[0])))
-    if side * side != A.shape[0]:
-        raise ValueError(
-            f"each column must be a square image; {A.shape[0]} pixels is not"
-        )
-    if not np.all(np.isfinite(A)):
-        raise ValueError("A contains NaN or inf")
+    A, side = _check_filters(A, "A")
+    n = A.shape[1]
+    if n_cols is None:
+        n_cols = int(np.ceil(np.sqrt(n)))
+    elif (
+        isinstance(n_cols, bool)
+        or not isinstance(n_cols, int | np.integer)
+        or n_cols < 1
+    ):
+        raise ValueError(f"n_cols must be a positive integer, got {n_cols!r}")
+    n_rows = int(np.ceil(n / n_cols))
+    # A constant filter has no pattern: draw it as zero, not as rounding noise
+    # blown up to +-1 by the scaling below.
+    flat = np.ptp(A, axis=0) == 0 if remove_mean else np.all(A == 0, axis=0)
     if remove_mean:
         A = A - A.mean(axis=0)
-    n = A.shape[1]
-    n_cols = int(np.ceil(np.sqrt(n))) if n_cols is None else int(n_cols)
-    n_rows = int(np.ceil(n / n_cols))
     scale = np.abs(A).max(axis=0)
-    scaled = A / np.where(scale > 0, scale, 1.0)
+    scaled = np.where(flat, 0.0, A / np.where(scale > 0, scale, 1.0))
     step = side + padding
     tiles = -np.ones((n_rows * step + padding, n_cols * step + padding))
     for k in range(n):  # one slice assignment per filter (a few hundred at most)
