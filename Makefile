@@ -30,10 +30,12 @@ book: $(STAMP)
 	@echo
 	@echo "The book is built: open $(CURDIR)/_build/html/index.html"
 
+# Two test processes share the two cores: one BLAS thread each, or they fight.
 test: $(STAMP)
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/ruff format --check $(LINTED)
-	$(BIN)/python -m pytest -n 2 --dist loadfile --nbval-lax tests chapters
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 \
+		$(BIN)/python -m pytest -n 2 --dist loadfile --nbval-lax tests chapters
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(LINTED)
