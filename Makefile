@@ -26,12 +26,14 @@ $(STAMP): requirements.txt pyproject.toml
 	@touch $@
 
 book: $(STAMP)
+	$(BIN)/python tools/vendor_assets.py
 	$(BIN)/jupyter-book build . --all -W -n --keep-going
 	@echo
 	@echo "The book is built: open $(CURDIR)/_build/html/index.html"
 
 # Two test processes share the two cores: one BLAS thread each, or they fight.
 test: $(STAMP)
+	$(BIN)/python tools/vendor_assets.py
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/ruff format --check $(LINTED)
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 \
@@ -50,4 +52,4 @@ export: $(STAMP)
 	$(BIN)/python tools/export.py
 
 clean:
-	rm -rf _build .pytest_cache .ruff_cache
+	rm -rf _build _assets/vendor .pytest_cache .ruff_cache

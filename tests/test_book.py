@@ -6,11 +6,27 @@ import subprocess
 import sys
 from pathlib import Path
 
+import browser
 import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+sys.path.insert(0, str(ROOT / "tools"))
+import vendor_assets  # noqa: E402
+
+NO_LOCAL_ASSETS = (
+    "MathJax and the widget manager are not in _assets/vendor (npm missing?), so "
+    "the book uses CDNs: run `python tools/vendor_assets.py` with npm installed"
+)
+
+
+def require_local_assets():
+    """Fail in CI, skip elsewhere, when the book was built against CDN assets."""
+    if not vendor_assets.all_installed():
+        if browser.running_in_ci():
+            pytest.fail(NO_LOCAL_ASSETS)
+        pytest.skip(NO_LOCAL_ASSETS)
 
 
 def toc_files():
@@ -66,3 +82,68 @@ def test_strict_book_build():
     assert result.returncode == 0, log[-6000:]
     for f in toc_files():
         assert (html / (f + ".html")).exists(), f"{f}.html was not built"
+    if vendor_assets.all_installed():
+        assert "MathJax and the widget manager served locally" in log
+
+
+def built_pages():
+    """Every page of the built book (not the redirect index.html, not _static)."""
+    html = ROOT / "_build" / "html"
+    return sorted(
+        p.relative_to(html).as_posix()
+        for p in html.glob("**/*.html")
+        if not p.relative_to(html).parts[0].startswith("_")
+        and 'http-equiv="Refresh"' not in p.read_text(encoding="utf-8")
+    )
+
+
+@pytest.mark.book
+def test_internal_links_and_anchors_resolve():
+    """Runs after test_strict_book_build (same module, same worker)."""
+    pages = built_pages()
+    assert pages, "no built pages: the strict build must run first"
+    assert browser.broken_links(ROOT / "_build" / "html", pages) == []
+    index = (ROOT / "_build" / "html" / "index.html").read_text(encoding="utf-8")
+    assert 'url=intro.html"' in index and "intro.html" in pages
+
+
+@pytest.mark.book
+def test_every_page_renders_offline_in_chromium():
+    """Math typeset, images loaded, widgets drawn, no errors, no request outside."""
+    require_local_assets()
+    chromium = browser.find_chromium()
+    if chromium is None:
+        if browser.running_in_ci():
+            pytest.fail(browser.INSTALL_HINT)
+        pytest.skip(browser.INSTALL_HINT)
+    html = ROOT / "_build" / "html"
+    pages = built_pages()
+    assert pages, "no built pages: the strict build must run first"
+    shot = ROOT / "_build" / "screenshots" / "07_training_visualization.png"
+    reports = browser.inspect_pages(
+        chromium, html, pages, {"chapters/07_training_visualization.html": shot}
+    )
+    problems = []
+    for page, r in reports.items():
+        for key in (
+            "untypeset",
+            "errors",
+            "raw",
+            "broken",
+            "console",
+            "blocked",
+            "failed",
+        ):
+            if r[key]:
+                problems.append(f"{page}: {key}: {r[key][:3]}")
+        if r["maths"] and not r["mathjax"]:
+            problems.append(f"{page}: MathJax did not load")
+        if r["widgetViews"] and not r["widgetsRendered"]:
+            problems.append(f"{page}: {r['widgetViews']} widgets did not render")
+        if r["status"] != 200:
+            problems.append(f"{page}: HTTP {r['status']}")
+    assert not problems, "\n".join(problems)
+    # The chapters really contain what was checked.
+    chapter = reports["chapters/05_sparsity.html"]
+    assert chapter["maths"] > 20 and chapter["images"] >= 1
+    assert shot.exists() and shot.stat().st_size > 10_000

@@ -1,0 +1,201 @@
+"""Look at the built book the way a reader does: in headless Chromium, offline.
+
+Used by tests/test_book.py after the strict build. Every page of ``_build/html`` is
+served on 127.0.0.1 and opened with every other host blocked; for each page we
+collect what a reader would notice: untypeset or broken math, images that did not
+load, widgets that did not render, console errors, requests that left the machine.
+Links and anchors are checked from the HTML files themselves.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import threading
+from contextlib import contextmanager
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urldefrag, urljoin, urlparse
+
+CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome")
+INSTALL_HINT = (
+    "headless Chromium is needed for the browser test: on Debian or Ubuntu run "
+    "`apt-get install chromium` (CI installs it by itself)"
+)
+
+
+def find_chromium() -> str | None:
+    for name in CHROMIUM_CANDIDATES:
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep the test output clean
+        pass
+
+
+@contextmanager
+def serve(directory: Path):
+    """Serve a directory on 127.0.0.1 (a free port) for the duration of a block."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+# What the page reports about itself once MathJax has finished.
+INSPECT_PAGE = """
+async () => {
+  if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+    await MathJax.startup.promise;
+  }
+  const maths = Array.from(document.querySelectorAll("div.math, span.math"));
+  const untypeset = maths.filter(m => !m.querySelector("mjx-container"))
+                         .map(m => m.textContent.slice(0, 80));
+  const errors = Array.from(document.querySelectorAll("mjx-merror, .MathJax_Error"))
+                      .map(e => e.textContent.slice(0, 80));
+  const main = document.querySelector("main") || document.body;
+  const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
+  const raw = [];
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    if (node.parentElement.closest("pre, code, script, style, mjx-container, .math"))
+      continue;
+    if (/\\$\\$|\\\\\\(|\\\\\\[/.test(node.textContent))
+      raw.push(node.textContent.slice(0, 80));
+  }
+  const images = Array.from(document.images);
+  for (const img of images) {
+    img.loading = "eager";
+    try { await img.decode(); } catch (e) {}
+  }
+  const broken = images.filter(i => !(i.complete && i.naturalWidth > 0))
+                       .map(i => i.getAttribute("src"));
+  const widgetViews = document.querySelectorAll(
+      'script[type="application/vnd.jupyter.widget-view+json"]').length;
+  const widgetsRendered = document.querySelectorAll(".jupyter-widgets").length;
+  return {maths: maths.length, untypeset, errors, raw, images: images.length,
+          broken, widgetViews, widgetsRendered,
+          mathjax: !!(window.MathJax && MathJax.version)};
+}
+"""
+
+
+def inspect_pages(chromium: str, root: Path, pages: list[str], screenshot: dict):
+    """Open each page; return {page: report}. ``screenshot`` maps page -> PNG path."""
+    from playwright.sync_api import sync_playwright
+
+    reports = {}
+    with serve(root) as base, sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=chromium,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+            ],
+        )
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        local = urlparse(base).netloc
+        for page_path in pages:
+            page = context.new_page()
+            report = {"console": [], "blocked": [], "failed": []}
+
+            def route(r, report=report):
+                if urlparse(r.request.url).netloc == local:
+                    r.continue_()
+                else:
+                    report["blocked"].append(r.request.url)
+                    r.abort()
+
+            page.route("**/*", route)
+            page.on(
+                "console",
+                lambda m, report=report: (
+                    m.type == "error" and report["console"].append(m.text)
+                ),
+            )
+            page.on(
+                "pageerror", lambda e, report=report: report["console"].append(str(e))
+            )
+            page.on(
+                "requestfailed",
+                lambda r, report=report: report["failed"].append(r.url),
+            )
+            page.on(
+                "response",
+                lambda r, report=report: (
+                    r.status >= 400
+                    and report["failed"].append(f"HTTP {r.status} {r.url}")
+                ),
+            )
+            response = page.goto(urljoin(base, page_path), wait_until="load")
+            report["status"] = response.status if response else None
+            report.update(page.evaluate(INSPECT_PAGE))
+            page.wait_for_load_state("networkidle")
+            if page_path in screenshot:
+                screenshot[page_path].parent.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(screenshot[page_path]), full_page=False)
+            reports[page_path] = report
+            page.close()
+        browser.close()
+    return reports
+
+
+class _LinkParser(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.ids, self.links = set(), []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        for key in ("id", "name"):
+            if attrs.get(key):
+                self.ids.add(attrs[key])
+        if tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+
+
+@functools.cache
+def _parse(path: Path) -> _LinkParser:
+    parser = _LinkParser()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def broken_links(root: Path, pages: list[str]) -> list[str]:
+    """Internal links of the pages whose file or anchor does not exist."""
+    problems = []
+    for page_path in pages:
+        for href in _parse(root / page_path).links:
+            if re.match(r"^[a-z][a-z0-9+.-]*:", href):  # http:, mailto:, ...
+                continue
+            target, anchor = urldefrag(urljoin(page_path, href))
+            target_path = root / unquote(target) if target else root / page_path
+            if target_path.is_dir():
+                target_path = target_path / "index.html"
+            if not target_path.exists():
+                problems.append(f"{page_path}: {href} -> missing file")
+            elif anchor and target_path.suffix == ".html":
+                if unquote(anchor) not in _parse(target_path).ids:
+                    problems.append(f"{page_path}: {href} -> missing anchor")
+    return problems
+
+
+def running_in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
