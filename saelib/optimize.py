@@ -46,8 +46,23 @@ class TrainResult:
     seconds: float = 0.0
 
 
+def _in_jupyter():
+    """True inside a Jupyter kernel, where an output can be updated in place."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and "IPKernelApp" in shell.config
+
+
 class _Progress:
-    """Print a progress line every ``every`` iterations (the trainers' ``progress``)."""
+    """The trainers' ``progress``: a live readout in Jupyter, lines elsewhere.
+
+    In a Jupyter kernel one output line is updated in place (a bar, the cost, the
+    time), at most four times a second; elsewhere (a script, a terminal) a line is
+    printed every ``every`` iterations. ``progress=False`` shows nothing.
+    """
 
     def __init__(self, progress, max_iter, label):
         if progress is True:
@@ -61,18 +76,35 @@ class _Progress:
                 f"progress must be True, False or a positive int, got {progress!r}"
             )
         self.max_iter, self.label, self.start = max_iter, label, time.perf_counter()
-        self.last = None
+        self.last, self.last_time, self.handle = None, 0.0, None
+        if self.every and _in_jupyter():
+            from IPython.display import Pretty, display
+
+            self.pretty = Pretty
+            self.handle = display(Pretty(f"{label}: starting"), display_id=True)
+
+    def _line(self, iteration, cost, bar=False):
+        elapsed = time.perf_counter() - self.start
+        text = (
+            f"iteration {iteration:>5d}/{self.max_iter}  cost {cost:.6g}  "
+            f"({elapsed:.1f} s)"
+        )
+        if bar:
+            filled = int(20 * min(iteration, self.max_iter) / self.max_iter)
+            text = f"[{'#' * filled}{'.' * (20 - filled)}] {text}"
+        return f"{self.label}: {text}"
 
     def __call__(self, iteration, cost, force=False):
-        due = iteration % self.every == 0 if self.every else False
-        if self.every and (due or force) and iteration != self.last:
+        if not self.every or iteration == self.last:
+            return
+        due = force or iteration % self.every == 0
+        if self.handle is not None:
+            if due or time.perf_counter() - self.last_time > 0.25:
+                self.handle.update(self.pretty(self._line(iteration, cost, bar=True)))
+                self.last, self.last_time = iteration, time.perf_counter()
+        elif due:
+            print(self._line(iteration, cost), flush=True)
             self.last = iteration
-            elapsed = time.perf_counter() - self.start
-            print(
-                f"{self.label}: iteration {iteration:>5d}/{self.max_iter}  "
-                f"cost {cost:.6g}  ({elapsed:.1f} s)",
-                flush=True,
-            )
 
 
 def _check_start(theta0, max_iter):
