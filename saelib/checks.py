@@ -56,7 +56,10 @@ class CheckReport:
 
 def _first_difference(expected, got, rtol, atol, names=None):
     """Describe where two arrays first differ, or return None if they agree."""
-    expected, got = np.asarray(expected, dtype=float), np.asarray(got, dtype=float)
+    expected = np.asarray(expected, dtype=float)
+    got = _as_numbers(got)
+    if isinstance(got, str):
+        return got
     if expected.shape != got.shape:
         return f"expected shape {expected.shape}, got shape {got.shape}"
     bad = ~np.isclose(got, expected, rtol=rtol, atol=atol, equal_nan=False)
@@ -69,6 +72,14 @@ def _first_difference(expected, got, rtol, atol, names=None):
         f"{int(bad.sum())} of {bad.size} entries differ; the first at {where}: "
         f"expected {expected.ravel()[flat]:.10g}, got {got.ravel()[flat]:.10g}"
     )
+
+
+def _as_numbers(value):
+    """Return value as a float array, or a message saying why it is not one."""
+    try:
+        return np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        return f"could not read the result as an array of numbers: got {value!r:.80}"
 
 
 def _call(fn, *args):
@@ -126,6 +137,10 @@ def check_sigmoid(fn, verbose=True):
     report = CheckReport("check_sigmoid")
     for case, z in cases.items():
         got, problem = _call(fn, z)
+        if problem is None and not isinstance(got, np.ndarray | np.generic | float):
+            problem = (
+                f"must return a numpy array (or a float), got {type(got).__name__}"
+            )
         problem = problem or _first_difference(sigmoid(z), got, rtol=1e-10, atol=1e-15)
         if problem:
             report.failed(case, problem)
@@ -169,8 +184,8 @@ def _compare_cost_and_grad(report, case, result, expected, names, hints):
     if problem is None:
         report.passed(case)
         return
-    grad = np.asarray(grad, dtype=float)
-    for hint, candidate in hints:
+    grad = _as_numbers(grad)
+    for hint, candidate in hints if not isinstance(grad, str) else ():
         if candidate.shape == grad.shape and np.allclose(grad, candidate, rtol=1e-7):
             problem += f"\nlikely mistake: {hint}"
             break
@@ -327,7 +342,12 @@ def check_numerical_gradient(fn, verbose=True):
                     for e in np.eye(theta.size)
                 ]
             )
-            if np.allclose(np.asarray(got, dtype=float), one_sided, rtol=1e-9):
+            got = _as_numbers(got)
+            if (
+                not isinstance(got, str)
+                and got.shape == one_sided.shape
+                and np.allclose(got, one_sided, rtol=1e-9)
+            ):
                 problem += (
                     "\nlikely mistake: a one-sided difference, (J(theta + eps) - "
                     "J(theta)) / eps; use (J(theta + eps) - J(theta - eps)) / (2 eps)"
