@@ -20,6 +20,7 @@ from saelib.gradient_check import (
 )
 from saelib.images import (
     PHOTOGRAPHS,
+    downsample,
     load_photographs,
     normalize_patches,
     radial_power_spectrum,
@@ -48,6 +49,7 @@ __all__ = [
     "TrainResult",
     "check_gradient",
     "display_network",
+    "downsample",
     "compute_numerical_gradient",
     "radial_power_spectrum",
     "relative_difference",

@@ -12,14 +12,57 @@ PHOTOGRAPHS = ("camera", "astronaut", "coffee", "chelsea", "rocket", "china", "f
 
 
 # chapters/06_natural_images.ipynb, cell "load-images"
-def load_photographs(names=PHOTOGRAPHS):
+def _check_image(image, name="image"):
+    """Return image as a finite 2-D float array, or raise."""
+    image = np.asarray(image, dtype=np.float64)
+    if image.ndim != 2:
+        raise ValueError(f"{name} must be 2-D (height, width), got shape {image.shape}")
+    if not np.all(np.isfinite(image)):
+        raise ValueError(f"{name} contains NaN or inf")
+    return image
+
+
+def downsample(image, factor=2):
+    """Average non-overlapping ``factor x factor`` blocks of pixels (chapter 6).
+
+    Parameters
+    ----------
+    image : ndarray, shape (height, width)
+    factor : int, optional
+        Block size; a trailing row or column that does not fill a block is dropped.
+
+    Returns
+    -------
+    ndarray, shape (height // factor, width // factor)
+
+    Notes
+    -----
+    Defined in chapter 6, "Natural images: whitening and patches".
+    """
+    image = _check_image(image)
+    if (
+        isinstance(factor, bool)
+        or not isinstance(factor, int | np.integer)
+        or factor < 1
+    ):
+        raise ValueError(f"factor must be a positive integer, got {factor!r}")
+    h, w = image.shape[0] // factor, image.shape[1] // factor
+    if h == 0 or w == 0:
+        raise ValueError(f"image of shape {image.shape} is smaller than one block")
+    blocks = image[: h * factor, : w * factor].reshape(h, factor, w, factor)
+    return blocks.mean(axis=(1, 3))
+
+
+def load_photographs(names=PHOTOGRAPHS, downsample_factor=2):
     """Grey-level photographs that ship with scikit-image and scikit-learn.
 
     Parameters
     ----------
-    names : sequence of str, optional
+    names : str or sequence of str, optional
         Any of ``PHOTOGRAPHS``: scikit-image's ``camera``, ``astronaut``, ``coffee``,
         ``chelsea``, ``rocket`` and scikit-learn's ``china``, ``flower``.
+    downsample_factor : int, optional
+        Average blocks of this many pixels squared (1 keeps the full resolution).
 
     Returns
     -------
@@ -53,7 +96,7 @@ def load_photographs(names=PHOTOGRAPHS):
         else:
             rgb = getattr(skimage_data, name)()
         grey = rgb2gray(rgb) if rgb.ndim == 3 else rgb / 255.0
-        images.append(np.asarray(grey, dtype=np.float64))
+        images.append(downsample(np.asarray(grey, dtype=np.float64), downsample_factor))
     return images
 
 
@@ -63,16 +106,6 @@ def _frequency_grid(shape):
     fy = np.fft.fftfreq(shape[0])[:, None]
     fx = np.fft.fftfreq(shape[1])[None, :]
     return np.sqrt(fx * fx + fy * fy)
-
-
-def _check_image(image, name="image"):
-    """Return image as a finite 2-D float array, or raise."""
-    image = np.asarray(image, dtype=np.float64)
-    if image.ndim != 2:
-        raise ValueError(f"{name} must be 2-D (height, width), got shape {image.shape}")
-    if not np.all(np.isfinite(image)):
-        raise ValueError(f"{name} contains NaN or inf")
-    return image
 
 
 def whiten_image(image, f0=0.4):

@@ -19,6 +19,7 @@ import pytest
 
 from saelib.images import (
     PHOTOGRAPHS,
+    downsample,
     load_photographs,
     normalize_patches,
     radial_power_spectrum,
@@ -146,7 +147,7 @@ def reference_normalize(patches):
 
 @pytest.fixture(scope="module")
 def photographs():
-    """All seven photographs, loaded once with every network call forbidden."""
+    """All seven photographs at full resolution, loaded once, network forbidden."""
 
     def no_network(*args, **kwargs):
         raise AssertionError("load_photographs tried to use the network")
@@ -155,7 +156,7 @@ def photographs():
         mp.setattr(socket.socket, "connect", no_network)
         mp.setattr(socket, "create_connection", no_network)
         mp.setattr(socket, "getaddrinfo", no_network)
-        return load_photographs()
+        return load_photographs(downsample_factor=1)
 
 
 def test_load_photographs_gives_seven_grey_float_images_in_unit_range(photographs):
@@ -170,8 +171,7 @@ def test_load_photographs_gives_seven_grey_float_images_in_unit_range(photograph
         assert image.std() > 0.05  # a photograph, not a blank
 
 
-def test_load_photographs_sizes_match_the_chapter(photographs):
-    # The chapter: native sizes, from 300 x 451 to 512 x 512 pixels.
+def test_load_photographs_native_sizes(photographs):
     shapes = [image.shape for image in photographs]
     assert (512, 512) in shapes
     assert min(h * w for h, w in shapes) == 300 * 451
@@ -179,8 +179,40 @@ def test_load_photographs_sizes_match_the_chapter(photographs):
     assert len({image.tobytes() for image in photographs}) == 7  # all different
 
 
+def test_load_photographs_halves_by_default(photographs):
+    halved = load_photographs()
+    for full, half in zip(photographs, halved, strict=True):
+        assert half.shape == (full.shape[0] // 2, full.shape[1] // 2)
+        h, w = half.shape
+        blocks = full[: 2 * h, : 2 * w]
+        expected = (
+            blocks[0::2, 0::2]
+            + blocks[1::2, 0::2]
+            + blocks[0::2, 1::2]
+            + blocks[1::2, 1::2]
+        ) / 4
+        np.testing.assert_allclose(half, expected, rtol=0, atol=1e-15)
+
+
+def test_downsample_is_the_mean_of_each_block_by_loops():
+    image = np.random.default_rng(3).uniform(size=(7, 10))
+    got = downsample(image, 3)
+    assert got.shape == (2, 3)  # the trailing row and column are dropped
+    for i in range(2):
+        for j in range(3):
+            block = image[3 * i : 3 * i + 3, 3 * j : 3 * j + 3]
+            assert got[i, j] == pytest.approx(block.sum() / 9, rel=1e-14)
+    np.testing.assert_array_equal(downsample(image, 1), image)
+
+
+@pytest.mark.parametrize("factor", [0, -2, 2.0, True, 11])
+def test_downsample_rejects_bad_factors(factor):
+    with pytest.raises(ValueError):
+        downsample(np.ones((10, 10)), factor)
+
+
 def test_load_photographs_subset_keeps_order_and_matches_full_load(photographs):
-    subset = load_photographs(["flower", "camera", "china"])
+    subset = load_photographs(["flower", "camera", "china"], downsample_factor=1)
     assert len(subset) == 3
     for image, name in zip(subset, ["flower", "camera", "china"], strict=True):
         np.testing.assert_array_equal(image, photographs[PHOTOGRAPHS.index(name)])
