@@ -11,6 +11,7 @@ parameter vector is ``theta = concatenate([W1.ravel(), W2.ravel(), b1, b2])``.
 
 from saelib.backprop import autoencoder_cost
 from saelib.estimator import SparseAutoencoder
+from saelib.fast import sparse_autoencoder_cost_fast
 from saelib.filter_metrics import localization, orientation_selectivity
 from saelib.gradient_check import (
     GradientCheck,
@@ -68,6 +69,7 @@ __all__ = [
     "sigmoid",
     "sigmoid_prime",
     "sparse_autoencoder_cost",
+    "sparse_autoencoder_cost_fast",
     "tanh_prime",
     "unpack_parameters",
     "whiten_image",

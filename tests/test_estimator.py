@@ -19,6 +19,7 @@ import reference as ref
 import saelib
 from saelib import estimator as estimator_module
 from saelib.estimator import SparseAutoencoder
+from saelib.fast import sparse_autoencoder_cost_fast
 
 N_SAMPLES, N_FEATURES, HIDDEN, MAX_ITER = 300, 16, 5, 30
 SMALL = dict(hidden_size=HIDDEN, sparsity_param=0.1, max_iter=MAX_ITER)
@@ -42,12 +43,15 @@ def fitted(X):
     return SparseAutoencoder(**SMALL, random_state=3).fit(X)
 
 
-def manual_pipeline(X, hidden, seed, max_iter, lambda_, rho, beta, data=None):
-    """Chapters 1, 4 and 5 by hand: the notes' layout is one example per column."""
+def manual_pipeline(
+    X, hidden, seed, max_iter, lambda_, rho, beta, data=None, fast=True
+):
+    """Chapters 1, 4 and 5 (and appendix B's fast cost, which the estimator uses)
+    by hand: the notes' layout is one example per column."""
     n_features = X.shape[1]
     theta0 = saelib.initialize_parameters(hidden, n_features, rng=seed)
     cost = partial(
-        saelib.sparse_autoencoder_cost,
+        sparse_autoencoder_cost_fast if fast else saelib.sparse_autoencoder_cost,
         visible_size=n_features,
         hidden_size=hidden,
         lambda_=lambda_,
@@ -109,6 +113,31 @@ def test_fit_equals_the_manual_pipeline_exactly(X, hidden, seed, lambda_, rho, b
     assert model.n_iter_ == result.n_iter
     assert model.loss_curve_ == result.cost_history
     assert model.n_features_in_ == X.shape[1]
+
+
+def test_fit_follows_the_reference_cost_of_chapter_5(X):
+    # The fast cost rounds differently, so the runs agree closely, not bit for bit.
+    model = SparseAutoencoder(hidden_size=5, max_iter=MAX_ITER, random_state=3).fit(X)
+    _, result, _ = manual_pipeline(X, 5, 3, MAX_ITER, 1e-4, 0.01, 3.0, fast=False)
+    np.testing.assert_allclose(
+        model.loss_curve_[:10], result.cost_history[:10], rtol=1e-7
+    )
+    assert model.loss_curve_[-1] == pytest.approx(result.cost_history[-1], rel=1e-3)
+
+
+def test_float32_training_reaches_the_float64_cost(X):
+    model64 = SparseAutoencoder(hidden_size=5, max_iter=MAX_ITER, random_state=3).fit(X)
+    model32 = SparseAutoencoder(
+        hidden_size=5, max_iter=MAX_ITER, random_state=3, dtype=np.float32
+    ).fit(X)
+    assert model32.loss_curve_[-1] == pytest.approx(model64.loss_curve_[-1], rel=1e-2)
+    assert model32.W1_.shape == model64.W1_.shape
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.int64, "complex128"])
+def test_rejects_other_dtypes(X, dtype):
+    with pytest.raises(ValueError, match="dtype"):
+        SparseAutoencoder(dtype=dtype).fit(X)
 
 
 def test_fit_agrees_with_the_pipeline_on_a_transposed_view(X, fitted):
@@ -258,6 +287,7 @@ def test_default_parameters_are_the_notes():
         "max_iter": 400,
         "random_state": 0,
         "verbose": False,
+        "dtype": np.float64,
     }
 
 
@@ -270,6 +300,7 @@ def test_get_params_set_params_round_trip():
         max_iter=12,
         random_state=42,
         verbose=3,
+        dtype=np.float32,
     )
     model = SparseAutoencoder(**params)
     assert model.get_params() == params
