@@ -11,9 +11,9 @@ STAMP := $(VENV)/.installed
 # in their home directory.
 export JUPYTER_PREFER_ENV_PATH := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
-LINTED := saelib tools tests chapters
+LINTED := saelib tools tests chapters benchmarks
 
-.PHONY: install book test lint format export clean
+.PHONY: install book test bench lint format export clean
 
 install: $(STAMP)
 
@@ -38,6 +38,12 @@ test: $(STAMP)
 	$(BIN)/ruff format --check $(LINTED)
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 \
 		$(BIN)/python -m pytest -n 2 --dist loadfile --nbval-lax tests chapters
+
+# The benchmark of issue 5 (benchmarks/README.md); PyTorch is benchmark-only and
+# installed here, never by requirements.txt.
+bench: $(STAMP)
+	$(BIN)/python -c "import torch" 2>/dev/null || $(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python benchmarks/run.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(LINTED)

@@ -66,6 +66,7 @@ TOLERANCE = {np.float64: 1e-9, np.float32: 1e-3}  # torch vs saelib, relative
 REPS = 20  # repetitions per median
 SLOW_REPS = 7  # at the largest size only, when one evaluation exceeds SLOW_SECONDS
 SLOW_SECONDS = 1.0
+BUSY_CORES = 0.3  # warn when other processes keep this many CPUs busy
 PAUSE = 0.2  # seconds of rest before each measurement (see _measure)
 
 E2E_ITERATIONS = 400
@@ -246,9 +247,10 @@ def _flat(grads):
 
 
 def check_size(visible, hidden, m, data, theta):
-    """Compare every implementation with chapter 5's, in float64; raise on mismatch.
+    """Compare every implementation, in both dtypes, with chapter 5's in float64.
 
-    Returns the relative differences (cost, norm-wise gradient) for the JSON file.
+    Raises RuntimeError when one differs by more than TOLERANCE; returns the relative
+    differences (of the cost, and norm-wise of the gradient) for the JSON file.
     """
     args = (visible, hidden, LAMBDA, RHO, BETA)
     with threads(max(THREADS)):
@@ -507,6 +509,29 @@ def run_e2e(quick):
 # ---------------------------------------------------------------- reporting
 
 
+def _busy_cores(seconds=1.0):
+    """CPUs kept busy by other processes, measured over ``seconds`` of our sleep.
+
+    Read from /proc/stat (Linux); elsewhere the one-minute load average, or None.
+    """
+
+    def sample():
+        fields = [int(v) for v in Path("/proc/stat").read_text().split()[1:9]]
+        idle = fields[3] + fields[4]  # idle + iowait
+        return sum(fields) - idle, sum(fields)
+
+    try:
+        busy0, total0 = sample()
+        time.sleep(seconds)
+        busy1, total1 = sample()
+    except (OSError, ValueError, IndexError):
+        try:
+            return os.getloadavg()[0]
+        except (AttributeError, OSError):
+            return None
+    return os.cpu_count() * (busy1 - busy0) / max(total1 - total0, 1)
+
+
 def machine_info():
     """CPU, core count, library versions and the BLAS libraries in use."""
     cpu, cores, physical = None, set(), None
@@ -602,7 +627,9 @@ def format_table(results):
             f"evaluation takes over {SLOW_SECONDS:g} s at this size"
         )
     if not results["machine"]["torch"]:
-        lines.append(f"PyTorch is not installed (pip install {TORCH_PIN}): no t. rows")
+        lines.append(
+            f"PyTorch is not installed (pip install {TORCH_PIN}): no t. columns"
+        )
     e2e = results["end_to_end"]
     if e2e is not None:
         p = e2e["problem"]
@@ -638,12 +665,23 @@ def format_table(results):
             "seconds: median over the runs; final cost: in the run's dtype, then "
             "re-evaluated in float64 by saelib"
         )
-    m = results["machine"]
+    m, busy = results["machine"], results["busy_cpus"]
     lines += [
         "",
         f"{m['cpu_model']}, {m['usable_cpus']} usable CPUs; numpy {m['numpy']}, "
         f"scipy {m['scipy']}, torch {m['torch'] or 'not installed'}",
     ]
+    if busy["start"] is not None:
+        lines.append(
+            f"CPUs kept busy by other processes: {busy['start']:.2f} before the "
+            f"run, {busy['end']:.2f} after it; the run took "
+            f"{results['total_seconds']:.0f} s"
+        )
+        if max(busy["start"], busy["end"]) > BUSY_CORES:
+            lines.append(
+                "WARNING: the machine was not idle: other processes slowed these "
+                "timings down, the two-thread ones most"
+            )
     return "\n".join(lines)
 
 
@@ -681,6 +719,12 @@ def main(argv=None):
         log(f"PyTorch is not installed: pip install {TORCH_PIN} (skipping its rows)")
     if sparse_autoencoder_cost_fast is None:
         log("saelib.fast does not exist: timing saelib.sparse_autoencoder_cost only")
+    busy_start = _busy_cores()
+    if busy_start is not None and busy_start > BUSY_CORES:
+        log(
+            f"warning: other processes keep {busy_start:.1f} CPUs busy: they will "
+            "slow the timings down, the two-thread ones most"
+        )
     results = {
         "created_utc": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]),
@@ -724,6 +768,8 @@ def main(argv=None):
     if not options.no_e2e:
         results["end_to_end"] = run_e2e(quick)
     results["total_seconds"] = time.perf_counter() - _START
+    time.sleep(0.5)  # our own BLAS threads spin for a moment after their last call
+    results["busy_cpus"] = {"start": busy_start, "end": _busy_cores()}
     print(format_table(results))
     for path in save(results, quick):
         log(f"wrote {path}")
