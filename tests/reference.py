@@ -96,65 +96,35 @@ def forward(W1, b1, W2, b2, data):
 
 
 def autoencoder_cost(theta, visible_size, hidden_size, lambda_, data):
-    """Cost and gradient of the (non-sparse) autoencoder, by backpropagation.
+    """Cost and gradient of the (non-sparse) autoencoder: the loops of
+    :func:`sparse_cost_and_grad` with ``beta = 0``, where the sparsity term is zero
+    and ``rho`` plays no part."""
+    return sparse_cost_and_grad(
+        theta, visible_size, hidden_size, lambda_, 0.5, 0.0, data
+    )
 
-    ``J = (1/m) sum_n 0.5 ||a3(x_n) - x_n||^2 + (lambda_/2) (||W1||^2 + ||W2||^2)``;
-    the biases are not decayed. The gradient follows the notes' backpropagation,
-    one example and one unit at a time:
 
-    ``delta3_i = -(x_i - a3_i) a3_i (1 - a3_i)``,
-    ``delta2_j = (sum_i W2_ij delta3_i) a2_j (1 - a2_j)``,
-    ``dW2_ij += delta3_i a2_j``, ``db2_i += delta3_i``,
-    ``dW1_jk += delta2_j x_k``, ``db1_j += delta2_j``,
-    then divide by m and add ``lambda_ * W`` to the weight gradients.
+def n_params(visible, hidden):
+    """Length of theta for an autoencoder."""
+    return 2 * hidden * visible + hidden + visible
 
-    Returns
-    -------
-    cost : float
-    grad : ndarray, shape (len(theta),)
-    """
-    v, h = visible_size, hidden_size
-    W1, W2, b1, b2 = split_theta(theta, v, h)
-    data = np.asarray(data, dtype=np.float64)
-    m = data.shape[1]
-    gW1 = [[0.0] * v for _ in range(h)]
-    gW2 = [[0.0] * h for _ in range(v)]
-    gb1 = [0.0] * h
-    gb2 = [0.0] * v
-    squared_error = 0.0
-    for n in range(m):
-        x = [float(value) for value in data[:, n]]
-        a2, a3 = forward_one(W1, b1, W2, b2, x)
-        for i in range(v):
-            squared_error += 0.5 * (a3[i] - x[i]) ** 2
-        delta3 = [-(x[i] - a3[i]) * a3[i] * (1.0 - a3[i]) for i in range(v)]
-        delta2 = []
-        for j in range(h):
-            back = 0.0
-            for i in range(v):
-                back += W2[i][j] * delta3[i]
-            delta2.append(back * a2[j] * (1.0 - a2[j]))
-        for i in range(v):
-            gb2[i] += delta3[i]
-            for j in range(h):
-                gW2[i][j] += delta3[i] * a2[j]
-        for j in range(h):
-            gb1[j] += delta2[j]
-            for k in range(v):
-                gW1[j][k] += delta2[j] * x[k]
-    decay = 0.0
-    for j in range(h):
-        for k in range(v):
-            decay += W1[j][k] ** 2
-            gW1[j][k] = gW1[j][k] / m + lambda_ * W1[j][k]
-    for i in range(v):
-        for j in range(h):
-            decay += W2[i][j] ** 2
-            gW2[i][j] = gW2[i][j] / m + lambda_ * W2[i][j]
-    gb1 = [g / m for g in gb1]
-    gb2 = [g / m for g in gb2]
-    cost = squared_error / m + 0.5 * lambda_ * decay
-    return cost, join_theta(gW1, gW2, gb1, gb2)
+
+def problem(seed, visible, hidden, m, scale=1.0):
+    """A random theta (every entry uniform in [-scale, scale]) and data in [0, 1]."""
+    rng = np.random.default_rng(seed)
+    theta = rng.uniform(-scale, scale, n_params(visible, hidden))
+    data = rng.uniform(0.0, 1.0, (visible, m))
+    return theta, data
+
+
+def numerical_gradient(cost, theta, eps):
+    """Central differences ``(J(t + eps e_i) - J(t - eps e_i)) / (2 eps)``."""
+    grad = np.zeros_like(theta)
+    for i in range(theta.size):
+        step = np.zeros_like(theta)
+        step[i] = eps
+        grad[i] = (cost(theta + step) - cost(theta - step)) / (2.0 * eps)
+    return grad
 
 
 def norm(values):
@@ -189,7 +159,7 @@ def sparse_cost_and_grad(theta, visible, hidden, lambda_, rho, beta, data):
     ``delta3_i = (a3_i - x_i) a3_i (1 - a3_i)``,
     ``delta2_j = (sum_i W2_ij delta3_i
     + beta (-rho / rho_hat_j + (1 - rho) / (1 - rho_hat_j))) a2_j (1 - a2_j)``,
-    accumulated as in :func:`autoencoder_cost`, divided by m, plus ``lambda_ * W``
+    accumulated over the examples, divided by m, plus ``lambda_ * W``
     on the weights only.
 
     Returns

@@ -10,6 +10,7 @@ import warnings
 import numpy as np
 import pytest
 import reference as ref
+from reference import n_params, numerical_gradient, problem
 
 backprop = pytest.importorskip("saelib.backprop")
 autoencoder_cost = backprop.autoencoder_cost
@@ -17,28 +18,6 @@ autoencoder_cost = backprop.autoencoder_cost
 # (visible, hidden, m): includes m = 1 and hidden = 1.
 SHAPES = [(1, 1, 1), (3, 1, 4), (4, 2, 1), (5, 3, 7), (6, 4, 5), (2, 6, 3)]
 LAMBDAS = [0.0, 1e-3, 0.3]
-
-
-def n_params(visible, hidden):
-    return 2 * hidden * visible + hidden + visible
-
-
-def problem(seed, visible, hidden, m, scale=1.0):
-    """A random theta (entries uniform in [-scale, scale]) and data in [0, 1]."""
-    rng = np.random.default_rng(seed)
-    theta = rng.uniform(-scale, scale, n_params(visible, hidden))
-    data = rng.uniform(0.0, 1.0, (visible, m))
-    return theta, data
-
-
-def numerical_gradient(cost, theta, eps):
-    """Central differences ``(J(t + eps e_i) - J(t - eps e_i)) / (2 eps)``."""
-    grad = np.zeros_like(theta)
-    for i in range(theta.size):
-        step = np.zeros_like(theta)
-        step[i] = eps
-        grad[i] = (cost(theta + step) - cost(theta - step)) / (2.0 * eps)
-    return grad
 
 
 def weight_norm_squared(theta, visible, hidden):

@@ -12,6 +12,7 @@ import warnings
 import numpy as np
 import pytest
 import reference as ref
+from reference import numerical_gradient, problem
 
 sparse = pytest.importorskip("saelib.sparse_autoencoder")
 sparse_autoencoder_cost = sparse.sparse_autoencoder_cost
@@ -21,29 +22,6 @@ kl_divergence = sparse.kl_divergence
 SHAPES = [(1, 1, 1), (3, 1, 4), (4, 2, 1), (5, 3, 7), (6, 4, 5), (2, 6, 3)]
 # (lambda_, sparsity_param, beta): includes beta = 0 and lambda_ = 0.
 PENALTIES = [(0.0, 0.1, 3.0), (1e-3, 0.05, 0.0), (0.3, 0.5, 1.0), (1e-4, 0.9, 0.5)]
-
-
-def n_params(visible, hidden):
-    return 2 * hidden * visible + hidden + visible
-
-
-def problem(seed, visible, hidden, m, scale=1.0):
-    """A random theta (entries, biases included, uniform in [-scale, scale]) and
-    data uniform in [0, 1]."""
-    rng = np.random.default_rng(seed)
-    theta = rng.uniform(-scale, scale, n_params(visible, hidden))
-    data = rng.uniform(0.0, 1.0, (visible, m))
-    return theta, data
-
-
-def numerical_gradient(cost, theta, eps):
-    """Central differences ``(J(t + eps e_i) - J(t - eps e_i)) / (2 eps)``."""
-    grad = np.zeros_like(theta)
-    for i in range(theta.size):
-        step = np.zeros_like(theta)
-        step[i] = eps
-        grad[i] = (cost(theta + step) - cost(theta - step)) / (2.0 * eps)
-    return grad
 
 
 def rho_hat_reference(theta, visible, hidden, data):
