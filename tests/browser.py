@@ -92,24 +92,65 @@ async () => {
 """
 
 
+def _launch(playwright, chromium: str):
+    """Headless Chromium that cannot resolve any host but 127.0.0.1."""
+    return playwright.chromium.launch(
+        executable_path=chromium,
+        args=[
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+        ],
+    )
+
+
+# The source of the image shown by the first widget on the page (blob: URLs are
+# created per rendered image, so a new source means a new picture).
+FIRST_WIDGET_IMAGE = """() => {
+  const img = Array.from(document.querySelectorAll(".jupyter-widgets img"))
+                   .find(i => i.offsetParent !== null);
+  return img ? img.src : null;
+}"""
+
+
+def slide_first_widget(chromium: str, root: Path, page_path: str) -> tuple:
+    """Drag the first widget slider of a page to its end, without a kernel.
+
+    Returns the source of the first visible widget image before and after, and the
+    console errors seen meanwhile. A static widget whose slider is linked in the
+    browser (``ipywidgets.jslink``) to a ``Stack`` of images shows a new image.
+    """
+    from playwright.sync_api import sync_playwright
+
+    with serve(root) as base, sync_playwright() as p:
+        browser = _launch(p, chromium)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        console = []
+        page.on("pageerror", lambda e: console.append(str(e)))
+        page.goto(urljoin(base, page_path), wait_until="load")
+        slider = page.locator(".jupyter-widgets .noUi-target").first
+        slider.wait_for(timeout=20_000)
+        slider.scroll_into_view_if_needed()
+        before = page.evaluate(FIRST_WIDGET_IMAGE)
+        box = slider.bounding_box()
+        page.mouse.click(box["x"] + 0.99 * box["width"], box["y"] + box["height"] / 2)
+        page.wait_for_timeout(500)
+        after = page.evaluate(FIRST_WIDGET_IMAGE)
+        browser.close()
+    return before, after, console
+
+
 def inspect_pages(chromium: str, root: Path, pages: list[str], screenshot: dict):
     """Open each page; return {page: report}. ``screenshot`` maps page -> PNG path."""
     from playwright.sync_api import sync_playwright
 
     reports = {}
     with serve(root) as base, sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=chromium,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-            ],
-        )
+        browser = _launch(p, chromium)
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         local = urlparse(base).netloc
         for page_path in pages:

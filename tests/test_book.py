@@ -148,3 +148,24 @@ def test_every_page_renders_offline_in_chromium():
     chapter = reports["chapters/05_sparsity.html"]
     assert chapter["maths"] > 20 and chapter["images"] >= 1
     assert shot.exists() and shot.stat().st_size > 10_000
+
+
+@pytest.mark.book
+def test_static_widget_explorer_works_without_a_kernel():
+    """Chapter 8's model browser: its slider switches pictures in the browser alone."""
+    require_local_assets()
+    chromium = browser.find_chromium()
+    if chromium is None:
+        if browser.running_in_ci():
+            pytest.fail(browser.INSTALL_HINT)
+        pytest.skip(browser.INSTALL_HINT)
+    html = ROOT / "_build" / "html"
+    assert built_pages(), "no built pages: the strict build must run first"
+    before, after, errors = browser.slide_first_widget(
+        chromium, html, "chapters/08_hyperparameters.html"
+    )
+    assert before is not None, "no widget image rendered"
+    assert after is not None and after != before, (
+        "the slider did not change the picture"
+    )
+    assert errors == []
