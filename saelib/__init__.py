@@ -28,6 +28,7 @@ from saelib.images import (
     sample_patches,
     whiten_image,
 )
+from saelib.mnist import load_mnist
 from saelib.network import (
     forward_propagation,
     initialize_parameters,
@@ -38,8 +39,24 @@ from saelib.network import (
     unpack_parameters,
 )
 from saelib.optimize import TrainResult, gradient_descent, minimize_lbfgs
+from saelib.softmax import (
+    SoftmaxModel,
+    softmax_cost,
+    softmax_predict,
+    softmax_probabilities,
+    softmax_train,
+)
 from saelib.sparse_autoencoder import kl_divergence, sparse_autoencoder_cost
 from saelib.visualize import display_network
+from saelib.whitening import (
+    PCAResult,
+    Whitening,
+    n_components_for_variance,
+    pca,
+    pca_whiten,
+    remove_patch_mean,
+    zca_whiten,
+)
 
 __version__ = "0.1.0"
 
@@ -73,4 +90,18 @@ __all__ = [
     "tanh_prime",
     "unpack_parameters",
     "whiten_image",
+    # Part III
+    "load_mnist",
+    "SoftmaxModel",
+    "softmax_cost",
+    "softmax_predict",
+    "softmax_probabilities",
+    "softmax_train",
+    "PCAResult",
+    "Whitening",
+    "n_components_for_variance",
+    "pca",
+    "pca_whiten",
+    "remove_patch_mean",
+    "zca_whiten",
 ]
