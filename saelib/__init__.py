@@ -9,9 +9,17 @@ per column; ``W1`` is ``(hidden, visible)``, ``W2`` is ``(visible, hidden)``; th
 parameter vector is ``theta = concatenate([W1.ravel(), W2.ravel(), b1, b2])``.
 """
 
+from saelib.adam import Adam
 from saelib.backprop import autoencoder_cost
+from saelib.dictionary_compare import (
+    edge_thresholds,
+    is_edge_like,
+    keep_largest,
+    mean_l0,
+)
 from saelib.estimator import SparseAutoencoder
 from saelib.fast import sparse_autoencoder_cost_fast
+from saelib.features import feedforward_autoencoder
 from saelib.filter_metrics import localization, orientation_selectivity
 from saelib.gradient_check import (
     GradientCheck,
@@ -28,7 +36,25 @@ from saelib.images import (
     sample_patches,
     whiten_image,
 )
+from saelib.linear_decoder import (
+    COLOR_PHOTOGRAPHS,
+    OPPONENT_BASIS,
+    color_energy_fractions,
+    display_color_network,
+    load_color_photographs,
+    sample_color_patches,
+    sparse_autoencoder_linear_cost,
+)
 from saelib.mnist import load_mnist
+from saelib.modern import (
+    ReLUSparseAutoencoder,
+    TopKSparseAutoencoder,
+    auxk_loss,
+    normalize_columns,
+    relu_sae_loss,
+    remove_parallel_component,
+    topk_sae_loss,
+)
 from saelib.network import (
     forward_propagation,
     initialize_parameters,
@@ -39,6 +65,13 @@ from saelib.network import (
     unpack_parameters,
 )
 from saelib.optimize import TrainResult, gradient_descent, minimize_lbfgs
+from saelib.sae_metrics import (
+    dead_fraction,
+    firing_rates,
+    fraction_variance_unexplained,
+    l0,
+    log10_firing_rates,
+)
 from saelib.softmax import (
     SoftmaxModel,
     softmax_cost,
@@ -47,6 +80,20 @@ from saelib.softmax import (
     softmax_train,
 )
 from saelib.sparse_autoencoder import kl_divergence, sparse_autoencoder_cost
+from saelib.stacked import (
+    NetConfig,
+    params_to_stack,
+    stack_to_params,
+    stacked_ae_cost,
+    stacked_ae_predict,
+    stacked_ae_train,
+)
+from saelib.superposition import (
+    cosine_similarity_matrix,
+    make_superposition_data,
+    max_cosine_similarities,
+    mmcs,
+)
 from saelib.visualize import display_network
 from saelib.whitening import (
     PCAResult,
@@ -104,4 +151,40 @@ __all__ = [
     "pca_whiten",
     "remove_patch_mean",
     "zca_whiten",
+    "feedforward_autoencoder",
+    "NetConfig",
+    "params_to_stack",
+    "stack_to_params",
+    "stacked_ae_cost",
+    "stacked_ae_predict",
+    "stacked_ae_train",
+    "COLOR_PHOTOGRAPHS",
+    "OPPONENT_BASIS",
+    "color_energy_fractions",
+    "display_color_network",
+    "load_color_photographs",
+    "sample_color_patches",
+    "sparse_autoencoder_linear_cost",
+    # Part IV
+    "Adam",
+    "ReLUSparseAutoencoder",
+    "TopKSparseAutoencoder",
+    "auxk_loss",
+    "normalize_columns",
+    "relu_sae_loss",
+    "remove_parallel_component",
+    "topk_sae_loss",
+    "dead_fraction",
+    "firing_rates",
+    "fraction_variance_unexplained",
+    "l0",
+    "log10_firing_rates",
+    "cosine_similarity_matrix",
+    "make_superposition_data",
+    "max_cosine_similarities",
+    "mmcs",
+    "edge_thresholds",
+    "is_edge_like",
+    "keep_largest",
+    "mean_l0",
 ]
