@@ -29,6 +29,17 @@ def require_local_assets():
         pytest.skip(NO_LOCAL_ASSETS)
 
 
+def require_chromium() -> str:
+    """Chromium's path, with the book's local assets; fail in CI, skip elsewhere."""
+    require_local_assets()
+    chromium = browser.find_chromium()
+    if chromium is None:
+        if browser.running_in_ci():
+            pytest.fail(browser.INSTALL_HINT)
+        pytest.skip(browser.INSTALL_HINT)
+    return chromium
+
+
 def toc_files():
     """Every file the table of contents lists, as paths relative to the root."""
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
@@ -111,12 +122,7 @@ def test_internal_links_and_anchors_resolve():
 @pytest.mark.book
 def test_every_page_renders_offline_in_chromium():
     """Math typeset, images loaded, widgets drawn, no errors, no request outside."""
-    require_local_assets()
-    chromium = browser.find_chromium()
-    if chromium is None:
-        if browser.running_in_ci():
-            pytest.fail(browser.INSTALL_HINT)
-        pytest.skip(browser.INSTALL_HINT)
+    chromium = require_chromium()
     html = ROOT / "_build" / "html"
     pages = built_pages()
     assert pages, "no built pages: the strict build must run first"
@@ -153,12 +159,7 @@ def test_every_page_renders_offline_in_chromium():
 @pytest.mark.book
 def test_static_widget_explorer_works_without_a_kernel():
     """Chapter 8's model browser: its slider switches pictures in the browser alone."""
-    require_local_assets()
-    chromium = browser.find_chromium()
-    if chromium is None:
-        if browser.running_in_ci():
-            pytest.fail(browser.INSTALL_HINT)
-        pytest.skip(browser.INSTALL_HINT)
+    chromium = require_chromium()
     html = ROOT / "_build" / "html"
     assert built_pages(), "no built pages: the strict build must run first"
     before, after, errors = browser.slide_first_widget(
