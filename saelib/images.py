@@ -53,6 +53,22 @@ def downsample(image, factor=2):
     return blocks.mean(axis=(1, 3))
 
 
+def _shipped_photographs(names):
+    """Yield each named photograph as its package ships it (uint8, RGB or grey)."""
+    from skimage import data as skimage_data
+    from sklearn.datasets import load_sample_images
+
+    sklearn_images = None  # scikit-learn loads its two images together: once
+    for name in names:
+        if name in ("china", "flower"):
+            if sklearn_images is None:
+                sklearn_images = load_sample_images()
+            index = [f.endswith(f"{name}.jpg") for f in sklearn_images.filenames]
+            yield sklearn_images.images[index.index(True)]
+        else:
+            yield getattr(skimage_data, name)()
+
+
 def load_photographs(names=PHOTOGRAPHS, downsample_factor=2):
     """Grey-level photographs that ship with scikit-image and scikit-learn.
 
@@ -74,9 +90,7 @@ def load_photographs(names=PHOTOGRAPHS, downsample_factor=2):
     Defined in chapter 6, "Natural images: whitening and patches". Nothing is
     downloaded: the images are part of the installed packages.
     """
-    from skimage import data as skimage_data
     from skimage.color import rgb2gray
-    from sklearn.datasets import load_sample_images
 
     if isinstance(names, str):
         names = (names,)
@@ -85,16 +99,8 @@ def load_photographs(names=PHOTOGRAPHS, downsample_factor=2):
         raise ValueError(
             f"unknown photographs {sorted(unknown)}; choose from {PHOTOGRAPHS}"
         )
-    sklearn_images = None
     images = []
-    for name in names:
-        if name in ("china", "flower"):
-            if sklearn_images is None:
-                sklearn_images = load_sample_images()
-            index = [f.endswith(f"{name}.jpg") for f in sklearn_images.filenames]
-            rgb = sklearn_images.images[index.index(True)]
-        else:
-            rgb = getattr(skimage_data, name)()
+    for rgb in _shipped_photographs(names):
         grey = rgb2gray(rgb) if rgb.ndim == 3 else rgb / 255.0
         images.append(downsample(np.asarray(grey, dtype=np.float64), downsample_factor))
     return images

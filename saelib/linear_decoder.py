@@ -9,6 +9,7 @@ Every function here is derived and checked in that chapter.
 import numpy as np
 
 from saelib.fast import _block_size, _sigmoid_inplace
+from saelib.images import _shipped_photographs, downsample
 from saelib.network import (
     _check_data,
     _check_nonnegative,
@@ -16,6 +17,7 @@ from saelib.network import (
     unpack_parameters,
 )
 from saelib.sparse_autoencoder import _check_sparsity_param, _clip_epsilon
+from saelib.visualize import _full_contrast, _tile
 
 COLOR_PHOTOGRAPHS = ("astronaut", "coffee", "chelsea", "rocket", "china", "flower")
 
@@ -59,9 +61,6 @@ def load_color_photographs(names=COLOR_PHOTOGRAPHS, downsample_factor=2):
     -----
     Defined in chapter 14, "Linear decoders". Nothing is downloaded.
     """
-    from skimage import data as skimage_data
-    from sklearn.datasets import load_sample_images
-
     if isinstance(names, str):
         names = (names,)
     unknown = set(names) - set(COLOR_PHOTOGRAPHS)
@@ -70,21 +69,11 @@ def load_color_photographs(names=COLOR_PHOTOGRAPHS, downsample_factor=2):
             f"unknown photographs {sorted(unknown)}; choose from {COLOR_PHOTOGRAPHS}"
         )
     _check_count(downsample_factor, "downsample_factor")
-    f = int(downsample_factor)
-    sklearn_images = None
     images = []
-    for name in names:
-        if name in ("china", "flower"):
-            if sklearn_images is None:
-                sklearn_images = load_sample_images()
-            index = [p.endswith(f"{name}.jpg") for p in sklearn_images.filenames]
-            rgb = sklearn_images.images[index.index(True)]
-        else:
-            rgb = getattr(skimage_data, name)()
+    for rgb in _shipped_photographs(names):
         rgb = np.asarray(rgb[..., :3], dtype=np.float64) / 255.0
-        h, w = rgb.shape[0] // f, rgb.shape[1] // f
-        blocks = rgb[: h * f, : w * f].reshape(h, f, w, f, 3)
-        images.append(blocks.mean(axis=(1, 3)))
+        channels = [downsample(rgb[..., c], downsample_factor) for c in range(3)]
+        images.append(np.stack(channels, axis=-1))
     return images
 
 
@@ -311,34 +300,9 @@ def display_color_network(A, n_cols=None, padding=1, remove_mean=True, ax=None):
     ``display_network`` (and of the tutorial's ``displayColorNetwork.m``).
     """
     A, side = _check_color_filters(A, "A")
-    n = A.shape[1]
-    if n_cols is None:
-        n_cols = int(np.ceil(np.sqrt(n)))
-    elif (
-        isinstance(n_cols, bool)
-        or not isinstance(n_cols, int | np.integer)
-        or n_cols < 1
-    ):
-        raise ValueError(f"n_cols must be a positive integer, got {n_cols!r}")
-    if (
-        isinstance(padding, bool)
-        or not isinstance(padding, int | np.integer)
-        or padding < 0
-    ):
-        raise ValueError(f"padding must be an integer >= 0, got {padding!r}")
-    n_rows = int(np.ceil(n / n_cols))
-    flat = np.ptp(A, axis=0) == 0 if remove_mean else np.all(A == 0, axis=0)
-    if remove_mean:
-        A = A - A.mean(axis=0)
-    scale = np.abs(A).max(axis=0)
-    scaled = np.where(flat, 0.0, A / np.where(scale > 0, scale, 1.0))
-    images = 0.5 + 0.5 * scaled.T.reshape(n, 3, side, side).transpose(0, 2, 3, 1)
-    step = side + padding
-    tiles = np.zeros((n_rows * step + padding, n_cols * step + padding, 3))
-    for k in range(n):  # one slice assignment per filter (a few hundred at most)
-        r, c = divmod(k, n_cols)
-        top, left = padding + r * step, padding + c * step
-        tiles[top : top + side, left : left + side] = images[k]
+    scaled = _full_contrast(A, remove_mean)
+    images = 0.5 + 0.5 * scaled.T.reshape(-1, 3, side, side).transpose(0, 2, 3, 1)
+    tiles = _tile(images, n_cols, padding, background=0.0)
     if ax is not None:
         ax.imshow(tiles, interpolation="nearest")
         ax.set_axis_off()

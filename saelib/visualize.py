@@ -26,6 +26,45 @@ def _check_filters(filters, name="filters"):
     return filters, side
 
 
+def _full_contrast(A, remove_mean):
+    """Each column of A divided by its largest absolute value (after its mean)."""
+    # A constant filter has no pattern: draw it as zero, not as rounding noise
+    # blown up to +-1 by the scaling below.
+    flat = np.ptp(A, axis=0) == 0 if remove_mean else np.all(A == 0, axis=0)
+    if remove_mean:
+        A = A - A.mean(axis=0)
+    scale = np.abs(A).max(axis=0)
+    return np.where(flat, 0.0, A / np.where(scale > 0, scale, 1.0))
+
+
+def _tile(images, n_cols, padding, background):
+    """Lay images (n, p, p) or (n, p, p, channels) out on a grid, row by row."""
+    n, side = images.shape[0], images.shape[1]
+    if n_cols is None:
+        n_cols = int(np.ceil(np.sqrt(n)))
+    elif (
+        isinstance(n_cols, bool)
+        or not isinstance(n_cols, int | np.integer)
+        or n_cols < 1
+    ):
+        raise ValueError(f"n_cols must be a positive integer, got {n_cols!r}")
+    if (
+        isinstance(padding, bool)
+        or not isinstance(padding, int | np.integer)
+        or padding < 0
+    ):
+        raise ValueError(f"padding must be an integer >= 0, got {padding!r}")
+    n_rows = int(np.ceil(n / n_cols))
+    step = side + padding
+    shape = (n_rows * step + padding, n_cols * step + padding) + images.shape[3:]
+    tiles = np.full(shape, background)
+    for k in range(n):  # one slice assignment per filter (a few hundred at most)
+        r, c = divmod(k, n_cols)
+        top, left = padding + r * step, padding + c * step
+        tiles[top : top + side, left : left + side] = images[k]
+    return tiles
+
+
 def display_network(A, n_cols=None, padding=1, remove_mean=True, ax=None):
     """Tile the columns of ``A`` as square images, each scaled to its own range.
 
@@ -56,29 +95,8 @@ def display_network(A, n_cols=None, padding=1, remove_mean=True, ax=None):
     filter loses its own).
     """
     A, side = _check_filters(A, "A")
-    n = A.shape[1]
-    if n_cols is None:
-        n_cols = int(np.ceil(np.sqrt(n)))
-    elif (
-        isinstance(n_cols, bool)
-        or not isinstance(n_cols, int | np.integer)
-        or n_cols < 1
-    ):
-        raise ValueError(f"n_cols must be a positive integer, got {n_cols!r}")
-    n_rows = int(np.ceil(n / n_cols))
-    # A constant filter has no pattern: draw it as zero, not as rounding noise
-    # blown up to +-1 by the scaling below.
-    flat = np.ptp(A, axis=0) == 0 if remove_mean else np.all(A == 0, axis=0)
-    if remove_mean:
-        A = A - A.mean(axis=0)
-    scale = np.abs(A).max(axis=0)
-    scaled = np.where(flat, 0.0, A / np.where(scale > 0, scale, 1.0))
-    step = side + padding
-    tiles = -np.ones((n_rows * step + padding, n_cols * step + padding))
-    for k in range(n):  # one slice assignment per filter (a few hundred at most)
-        r, c = divmod(k, n_cols)
-        top, left = padding + r * step, padding + c * step
-        tiles[top : top + side, left : left + side] = scaled[:, k].reshape(side, side)
+    scaled = _full_contrast(A, remove_mean)
+    tiles = _tile(scaled.T.reshape(-1, side, side), n_cols, padding, background=-1.0)
     if ax is not None:
         ax.imshow(tiles, cmap="gray", vmin=-1, vmax=1, interpolation="nearest")
         ax.set_axis_off()
