@@ -7,9 +7,11 @@ Run from the repository's root::
 
 It measures, with one and with two BLAS threads:
 
-a. saelib's cost and gradient (``saelib.fast.sparse_autoencoder_cost_fast`` when that
-   module exists, and chapter 5's ``saelib.sparse_autoencoder_cost``) at three sizes,
-   in float64 and float32;
+a. saelib's cost and gradient at three sizes, in float64 and float32: a call of
+   ``saelib.fast.SparseAutoencoderObjective`` (the data checked and laid out once,
+   as a training run uses it; with as many threads as the row), one call of
+   ``saelib.fast.sparse_autoencoder_cost_fast`` (which checks and copies the data
+   each time), and chapter 5's ``saelib.sparse_autoencoder_cost``;
 b. the floor: the evaluation's five matrix products alone, on preallocated arrays;
 c. the same cost and gradient in PyTorch on the CPU, with a hand-written backward
    pass and with autograd, after checking that they agree with saelib;
@@ -45,9 +47,9 @@ import saelib
 from saelib.sparse_autoencoder import _clip_epsilon  # rho_hat's clipping, chapter 5
 
 try:
-    from saelib.fast import sparse_autoencoder_cost_fast
+    from saelib.fast import SparseAutoencoderObjective, sparse_autoencoder_cost_fast
 except ImportError:  # the fast module is optional: time the reference alone
-    sparse_autoencoder_cost_fast = None
+    SparseAutoencoderObjective = sparse_autoencoder_cost_fast = None
 
 try:
     import torch
@@ -68,12 +70,15 @@ SLOW_REPS = 7  # at the largest size only, when one evaluation exceeds SLOW_SECO
 SLOW_SECONDS = 1.0
 BUSY_CORES = 0.3  # warn when other processes keep this many CPUs busy
 PAUSE = 0.2  # seconds of rest before each measurement (see _measure)
+WARMUP = 0.1  # seconds of untimed calls before each measurement (see _measure)
 
 E2E_ITERATIONS = 400
 E2E_BUDGET = 120.0  # seconds: repeat the end-to-end runs 3 times if they fit
 E2E_HIDDEN, E2E_PATCH, E2E_PATCHES = 25, 8, 10_000
 
-FAST, REFERENCE, FLOOR = "saelib fast", "saelib reference", "floor"
+FAST, CALL, REFERENCE = "saelib objective", "saelib one call", "saelib reference"
+FLOOR = "floor"
+SAELIB = (FAST, CALL, REFERENCE)
 HAND, AUTOGRAD = "torch hand-written", "torch autograd"
 
 _START = time.perf_counter()
@@ -103,19 +108,22 @@ def threads(n):
 
 
 def _measure(fn, reps, slow_reps=None):
-    """Time ``fn()``: one warm-up call, then ``reps`` timed calls.
+    """Time ``fn()``: warm-up calls for WARMUP seconds (one at least), then ``reps``.
 
-    When ``slow_reps`` is given and the warm-up call took more than SLOW_SECONDS,
-    only ``slow_reps`` calls are timed. A short pause first lets the idle threads of
-    the previous measurement (OpenBLAS's and OpenMP's spin before they sleep) stop
-    competing for the cores; the garbage collector is off while timing, as in
-    ``timeit``.
+    When ``slow_reps`` is given and the first warm-up call took more than
+    SLOW_SECONDS, only ``slow_reps`` calls are timed. A short pause first lets the
+    idle threads of the previous measurement (OpenBLAS's and OpenMP's spin before
+    they sleep) stop competing for the cores; the warm-up then wakes this
+    measurement's threads and caches, so that every implementation is timed in its
+    steady state. The garbage collector is off while timing, as in ``timeit``.
     """
     time.sleep(PAUSE)
     gc.collect()
     start = time.perf_counter()
     fn()
     first = time.perf_counter() - start
+    while time.perf_counter() - start < WARMUP:
+        fn()
     n = slow_reps if slow_reps is not None and first > SLOW_SECONDS else reps
     times = []
     enabled = gc.isenabled()
@@ -260,7 +268,10 @@ def check_size(visible, hidden, m, data, theta):
             x = data.astype(dtype)
             results = {}
             if sparse_autoencoder_cost_fast is not None:
-                results[FAST] = sparse_autoencoder_cost_fast(theta, *args, x)
+                for n_threads in THREADS:
+                    objective = SparseAutoencoderObjective(*args, x, n_threads)
+                    results[f"{FAST}, {n_threads} thr"] = objective(theta)
+                results[CALL] = sparse_autoencoder_cost_fast(theta, *args, x)
             if torch is not None:
                 X = torch.from_numpy(x)
                 params = torch_parameters(theta, visible, hidden, dtype)
@@ -301,7 +312,9 @@ def time_size(visible, hidden, m, data, theta, dtype, n_threads, reps, slow_reps
     x = data.astype(dtype)
     candidates = {}
     if sparse_autoencoder_cost_fast is not None:
-        candidates[FAST] = partial(sparse_autoencoder_cost_fast, theta, *args, x)
+        objective = SparseAutoencoderObjective(*args, x, n_threads=n_threads)
+        candidates[FAST] = partial(objective, theta)
+        candidates[CALL] = partial(sparse_autoencoder_cost_fast, theta, *args, x)
     if dtype == np.float64:
         candidates[REFERENCE] = partial(saelib.sparse_autoencoder_cost, theta, *args, x)
     candidates[FLOOR] = make_floor(visible, hidden, m, dtype)
@@ -319,7 +332,7 @@ def time_size(visible, hidden, m, data, theta, dtype, n_threads, reps, slow_reps
             log(f"{label}  {name:<18s} {t['median_ms']:10.2f} ms ({t['reps']} reps)")
     del candidates
     ratios = {}
-    for saelib_name in (FAST, REFERENCE):
+    for saelib_name in SAELIB:
         if saelib_name not in timings:
             continue
         ours = timings[saelib_name]["median_ms"]
@@ -361,22 +374,17 @@ class _Counted:
 
 
 def e2e_saelib(data, theta0, dtype, n_threads, max_iter):
-    """One run of saelib.minimize_lbfgs with the fast (or reference) function."""
+    """One run of saelib.minimize_lbfgs with the objective (or reference function)."""
     visible = data.shape[0]
-    fn = sparse_autoencoder_cost_fast or saelib.sparse_autoencoder_cost
-    cost = _Counted(
-        partial(
-            fn,
-            visible_size=visible,
-            hidden_size=E2E_HIDDEN,
-            lambda_=LAMBDA,
-            sparsity_param=RHO,
-            beta=BETA,
-            data=data.astype(dtype),
-        )
-    )
+    args = (visible, E2E_HIDDEN, LAMBDA, RHO, BETA)
     with threads(n_threads):
-        start = time.perf_counter()
+        start = time.perf_counter()  # making the objective is part of the run
+        if SparseAutoencoderObjective is not None:
+            cost = _Counted(
+                SparseAutoencoderObjective(*args, data.astype(dtype), n_threads)
+            )
+        else:
+            cost = _Counted(lambda t: saelib.sparse_autoencoder_cost(t, *args, data))
         result = saelib.minimize_lbfgs(
             cost, theta0, max_iter=max_iter, blas_threads=n_threads
         )
@@ -599,14 +607,15 @@ def format_table(results):
             lines.append("")
         previous_size = size
         t = row["timings"]
-        names = [n for n in (FAST, REFERENCE) if n in t] or [None]
+        names = [n for n in SAELIB if n in t] or [None]
         for k, name in enumerate(names):
             ratio = row["ratios"].get(name, {})
             cells = [_ms(t.get(n), reps) for n in (name, FLOOR, HAND, AUTOGRAD)]
             starred |= any(c.endswith("*") for c in cells)
             r = [ratio.get(f"/{n}") for n in (FLOOR, HAND, AUTOGRAD)]
             r = [f"{v:.2f}" if v is not None else "n/a" for v in r]
-            short = {FAST: "fast", REFERENCE: "reference", None: "n/a"}[name]
+            short = {FAST: "objective", CALL: "one call", REFERENCE: "reference"}
+            short = short.get(name, "n/a")
             prefix = (
                 f"{size:<18s} {row['dtype']:<7s} {row['threads']:>3d}"
                 if k == 0

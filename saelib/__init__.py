@@ -18,7 +18,7 @@ from saelib.dictionary_compare import (
     mean_l0,
 )
 from saelib.estimator import SparseAutoencoder
-from saelib.fast import sparse_autoencoder_cost_fast
+from saelib.fast import SparseAutoencoderObjective, sparse_autoencoder_cost_fast
 from saelib.features import feedforward_autoencoder
 from saelib.filter_metrics import localization, orientation_selectivity
 from saelib.gradient_check import (
@@ -110,6 +110,7 @@ __version__ = "0.1.0"
 __all__ = [
     "PHOTOGRAPHS",
     "SparseAutoencoder",
+    "SparseAutoencoderObjective",
     "GradientCheck",
     "TrainResult",
     "check_gradient",

@@ -6,11 +6,9 @@ Every function here is derived and checked in that chapter.
 """
 
 # chapters/07_training_visualization.ipynb, cell "estimator-imports"
-from functools import partial
-
 import numpy as np
 
-from saelib.fast import sparse_autoencoder_cost_fast
+from saelib.fast import SparseAutoencoderObjective
 from saelib.network import (
     _check_sizes,
     forward_propagation,
@@ -45,6 +43,10 @@ class SparseAutoencoder:
     dtype : numpy.float64 or numpy.float32, default numpy.float64
         Precision of the cost and gradient during training (appendix B); float32
         is about twice as fast.
+    n_threads : int, default 1
+        Threads for the cost and gradient during training (appendix B). One thread
+        makes runs reproducible across machines: more threads add the examples'
+        contributions in another order, which changes the last bits.
 
     Attributes
     ----------
@@ -74,6 +76,7 @@ class SparseAutoencoder:
         "random_state",
         "verbose",
         "dtype",
+        "n_threads",
     )
 
     def __init__(
@@ -86,6 +89,7 @@ class SparseAutoencoder:
         random_state=0,
         verbose=False,
         dtype=np.float64,
+        n_threads=1,
     ):
         self.hidden_size = hidden_size
         self.sparsity_param = sparsity_param
@@ -95,6 +99,7 @@ class SparseAutoencoder:
         self.random_state = random_state
         self.verbose = verbose
         self.dtype = dtype
+        self.n_threads = n_threads
 
     def get_params(self, deep=True):
         """Return the constructor's parameters as a dict."""
@@ -152,19 +157,19 @@ class SparseAutoencoder:
             raise ValueError(f"dtype must be float32 or float64, got {self.dtype!r}")
         # The notes' layout, one example per column, in the training precision.
         data = np.ascontiguousarray(X.T, dtype=self.dtype)
-        cost = partial(
-            sparse_autoencoder_cost_fast,
-            visible_size=n_features,
-            hidden_size=self.hidden_size,
-            lambda_=self.lambda_,
-            sparsity_param=self.sparsity_param,
-            beta=self.beta,
-            data=data,
+        # Checks every hyperparameter and X, and lays out the data, once.
+        cost = SparseAutoencoderObjective(
+            n_features,
+            self.hidden_size,
+            self.lambda_,
+            self.sparsity_param,
+            self.beta,
+            data,
+            n_threads=self.n_threads,
         )
         theta0 = initialize_parameters(
             self.hidden_size, n_features, rng=self.random_state
         )
-        cost(theta0)  # validates every hyperparameter and X before the long run
         result = minimize_lbfgs(
             cost, theta0, max_iter=self.max_iter, progress=self.verbose
         )

@@ -6,11 +6,15 @@ Every function here is derived and checked in that chapter.
 """
 
 # chapters/B1_performance.ipynb, cell "fast-imports"
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
 from saelib.network import (
     _check_data,
     _check_nonnegative,
+    _check_sizes,
     _check_theta,
     unpack_parameters,
 )
@@ -22,14 +26,23 @@ from saelib.sparse_autoencoder import (
 
 
 # chapters/B1_performance.ipynb, cell "fast-cost"
+def _sigmoid_of_negated_inplace(t):
+    """Overwrite t = -z with sigmoid(z) = 1 / (1 + exp(t)): three passes.
+
+    For t > 709, exp(t) overflows to inf and 1 / (1 + inf) = 0, the correctly rounded
+    result; callers silence the overflow warning with np.errstate(over="ignore").
+    """
+    np.exp(t, out=t)
+    t += 1.0
+    np.reciprocal(t, out=t)
+    return t
+
+
 def _sigmoid_inplace(z):
-    """Overwrite z with 1 / (1 + exp(-z)); exp(-z) = inf for z < -709 gives 0."""
+    """Overwrite z with 1 / (1 + exp(-z)), silently saturating to 0 and 1."""
     np.negative(z, out=z)
     with np.errstate(over="ignore"):
-        np.exp(z, out=z)
-    z += 1.0
-    np.reciprocal(z, out=z)
-    return z
+        return _sigmoid_of_negated_inplace(z)
 
 
 def _block_size(visible_size, hidden_size, itemsize):
@@ -41,9 +54,47 @@ def _block_size(visible_size, hidden_size, itemsize):
     return int(min(4096, max(512, 1 << (max(columns, 1).bit_length() - 1))))
 
 
-def _check_fast(theta, visible_size, hidden_size, lambda_, sparsity_param, beta, data):
-    """Validate like sparse_autoencoder_cost, with one min/max pass on the data."""
-    theta = _check_theta(theta, visible_size, hidden_size)
+def _block_columns(m, visible_size, hidden_size, itemsize, n_threads):
+    """Split columns 0..m-1 into blocks, and the blocks into one run per thread.
+
+    Blocks hold at most ``_block_size`` columns, their widths differ by one at most,
+    and every run has the same number of blocks, so that the threads finish together.
+    With several threads, a block holds at least 2**18 activations and errors: the
+    Python code between two numpy calls runs in one thread at a time (the GIL), so
+    each call must be long next to it.
+
+    Returns
+    -------
+    list of list of (start, stop)
+        One list of column ranges per thread (``m`` lists when m < n_threads).
+    """
+    target = _block_size(visible_size, hidden_size, itemsize)
+    if n_threads > 1:
+        target = max(target, (1 << 18) // (visible_size + hidden_size))
+    n_threads = min(n_threads, m)
+    per_thread = -(-m // n_threads)  # ceiling divisions
+    n_blocks = min(m, n_threads * -(-per_thread // target))
+    edges = [i * m // n_blocks for i in range(n_blocks + 1)]
+    blocks = list(zip(edges[:-1], edges[1:], strict=True))
+    runs = np.array_split(np.arange(n_blocks), n_threads)
+    return [[blocks[i] for i in run] for run in runs]
+
+
+def _with_ones_row(a):
+    """A new C-contiguous array: ``a`` with a row of ones below it."""
+    out = np.empty((a.shape[0] + 1, a.shape[1]), a.dtype)
+    out[:-1] = a
+    out[-1] = 1
+    return out
+
+
+def _check_fast(visible_size, hidden_size, lambda_, sparsity_param, beta, data):
+    """Validate like sparse_autoencoder_cost, with one min/max pass on the data.
+
+    Returns the data as a float32 or float64 array: float32 is kept, anything else
+    becomes float64.
+    """
+    _check_sizes(visible_size, hidden_size)
     _check_nonnegative(lambda_, "lambda_")
     _check_nonnegative(beta, "beta")
     _check_sparsity_param(sparsity_param)
@@ -55,17 +106,239 @@ def _check_fast(theta, visible_size, hidden_size, lambda_, sparsity_param, beta,
     low, high = data.min(), data.max()
     if not (0 <= low and high <= 1):  # NaN fails both comparisons
         _check_unit_interval(_check_data(data, visible_size))  # raises
-    return theta.astype(data.dtype, copy=False), data
+    return data
 
 
+# chapters/B1_performance.ipynb, cell "fast-threads"
+_POOLS = {}  # worker threads, one pool per thread count, shared by all objectives
+_BLAS = []  # threadpoolctl's controller of the loaded BLAS libraries, made once
+
+
+def _pool(n_threads):
+    """The shared pool of n_threads worker threads (made on first use)."""
+    if n_threads not in _POOLS:
+        _POOLS[n_threads] = ThreadPoolExecutor(n_threads, thread_name_prefix="saelib")
+    return _POOLS[n_threads]
+
+
+def _one_blas_thread():
+    """Context manager: BLAS on one thread, while our own threads share the blocks."""
+    if not _BLAS:
+        _BLAS.append(ThreadpoolController())
+    return _BLAS[0].limit(limits=1, user_api="blas")
+
+
+# chapters/B1_performance.ipynb, cell "fast-objective"
+class SparseAutoencoderObjective:
+    """The sparse autoencoder's cost and gradient on fixed data, prepared once.
+
+    ``objective(theta)`` returns the same cost and gradient as
+    ``sparse_autoencoder_cost(theta, visible_size, hidden_size, lambda_,
+    sparsity_param, beta, data)`` (chapter 5, eq-sparse-cost and eq-sparse-delta),
+    computed in blocks of examples, in place, in the dtype of ``data``. The data are
+    checked and copied once, when the objective is made, so that an optimizer's
+    hundreds of calls pay for neither.
+
+    Parameters
+    ----------
+    visible_size, hidden_size : int
+    lambda_ : float
+        Weight decay, ``>= 0``.
+    sparsity_param : float
+        Target average activation, in (0, 1).
+    beta : float
+        Weight of the sparsity penalty, ``>= 0``.
+    data : ndarray, shape (visible_size, m)
+        Examples in [0, 1], one per column. float32 data give a float32
+        computation, anything else float64. The objective keeps its own copy.
+    n_threads : int, default 1
+        Threads that share out the blocks of examples. With more than one, BLAS is
+        kept to one thread during each call, so that the two do not compete.
+
+    Attributes
+    ----------
+    dtype : numpy.dtype
+        Precision of the computation.
+    m : int
+        Number of examples.
+
+    Notes
+    -----
+    Defined in appendix B, "Making it fast"; raises the same errors as
+    ``sparse_autoencoder_cost``. An objective reuses its buffers from call to
+    call: do not call one objective from several threads at once.
+    """
+
+    def __init__(
+        self,
+        visible_size,
+        hidden_size,
+        lambda_,
+        sparsity_param,
+        beta,
+        data,
+        n_threads=1,
+    ):
+        data = _check_fast(
+            visible_size, hidden_size, lambda_, sparsity_param, beta, data
+        )
+        if isinstance(n_threads, bool) or not isinstance(n_threads, (int, np.integer)):
+            raise TypeError(f"n_threads must be an integer >= 1, got {n_threads!r}")
+        if n_threads < 1:
+            raise ValueError(f"n_threads must be an integer >= 1, got {n_threads}")
+        self.visible_size, self.hidden_size = visible_size, hidden_size
+        self.lambda_, self.sparsity_param, self.beta = lambda_, sparsity_param, beta
+        self.n_threads = int(n_threads)
+        self.dtype, self.m = data.dtype, data.shape[1]
+        runs = _block_columns(
+            self.m, visible_size, hidden_size, self.dtype.itemsize, self.n_threads
+        )
+        # Each block of examples gets a row of ones below it, and so does each
+        # block's hidden activations: the biases become the last column of the weight
+        # matrices (the notes' "+1" units), so the products add them, and the
+        # gradient's products sum the errors into the bias gradients.
+        self._runs = [
+            [
+                (
+                    _with_ones_row(data[:, start:stop]),
+                    _with_ones_row(np.empty((hidden_size, stop - start), self.dtype)),
+                )
+                for start, stop in run
+            ]
+            for run in runs
+        ]
+        self._buffers = [{} for _ in self._runs]  # per thread, by block width
+
+    def __repr__(self):
+        return (
+            f"SparseAutoencoderObjective(visible_size={self.visible_size}, "
+            f"hidden_size={self.hidden_size}, m={self.m}, dtype={self.dtype.name}, "
+            f"n_threads={self.n_threads})"
+        )
+
+    def __call__(self, theta):
+        """Cost and gradient at ``theta``.
+
+        Parameters
+        ----------
+        theta : ndarray, shape (2 * hidden * visible + hidden + visible,)
+
+        Returns
+        -------
+        cost : float
+        grad : ndarray, shape like ``theta``, in the objective's dtype
+        """
+        if len(self._runs) == 1:
+            return self._evaluate(theta)
+        # Our threads share the blocks; BLAS stays on one thread for the whole call,
+        # or its own idle threads would keep spinning on the cores ours need.
+        with _one_blas_thread():
+            return self._evaluate(theta)
+
+    def _evaluate(self, theta):
+        """The cost and gradient, in the threads of self._map."""
+        v, h, m = self.visible_size, self.hidden_size, self.m
+        rho, beta, lambda_ = self.sparsity_param, self.beta, self.lambda_
+        theta = _check_theta(theta, v, h).astype(self.dtype, copy=False)
+        W1, W2, b1, b2 = unpack_parameters(theta, v, h)
+        # Negated, so that the products give -z and the sigmoid needs no negation.
+        minus_w1 = -np.column_stack([W1, b1])  # (h, v + 1)
+        minus_w2 = -np.column_stack([W2, b2])  # (v, h + 1)
+
+        with np.errstate(over="ignore"):  # saturated units: see the sigmoid
+            total = sum(self._map(self._hidden_pass, minus_w1))
+        eps = _clip_epsilon(self.dtype)
+        rho_hat = np.clip(total / m, eps, 1 - eps)
+        sparsity = beta * (-rho / rho_hat + (1 - rho) / (1 - rho_hat))
+        # [W2^T | sparsity] times [delta3; ones] adds the sparsity term to every
+        # column of W2^T delta3 in the same product.
+        back = np.column_stack([W2.T, sparsity]).astype(self.dtype)
+        with np.errstate(over="ignore"):
+            parts = self._map(self._error_pass, minus_w2, back)
+        squared_error = sum(part[0] for part in parts)
+        grad1 = sum(part[1] for part in parts)  # [sum delta2 x^T | sum delta2]
+        grad2 = sum(part[2] for part in parts)  # [sum delta3 a2^T | sum delta3]
+
+        kl = rho * np.log(rho / rho_hat) + (1 - rho) * np.log((1 - rho) / (1 - rho_hat))
+        cost = 0.5 * squared_error / m + beta * float(kl.sum())
+        cost += 0.5 * lambda_ * float(np.vdot(W1, W1) + np.vdot(W2, W2))
+        hv = h * v
+        grad = np.empty_like(theta)
+        g_w1 = grad[:hv].reshape(h, v)  # views into grad, in theta's layout
+        g_w2 = grad[hv : 2 * hv].reshape(v, h)
+        np.multiply(grad1[:, :v], 1 / m, out=g_w1)
+        g_w1 += lambda_ * W1
+        np.multiply(grad2[:v, :h], 1 / m, out=g_w2)
+        g_w2 += lambda_ * W2
+        np.multiply(grad1[:, v], 1 / m, out=grad[2 * hv : 2 * hv + h])
+        np.multiply(grad2[:v, h], 1 / m, out=grad[2 * hv + h :])
+        return float(cost), grad
+
+    def _map(self, work, *args):
+        """work(thread, *args) for every thread's run of blocks; the list of results."""
+        threads = range(len(self._runs))
+        if len(threads) == 1:
+            return [work(0, *args)]
+        return list(_pool(len(threads)).map(lambda t: work(t, *args), threads))
+
+    def _hidden_pass(self, thread, minus_w1):
+        """Pass 1 over a run of blocks: A2 in place; returns its sum over examples."""
+        h = self.hidden_size
+        total = np.zeros(h, self.dtype)
+        for x1, a2_1 in self._runs[thread]:
+            a2 = a2_1[:h]  # the rows above the ones: a contiguous view
+            np.matmul(minus_w1, x1, out=a2)  # -(W1 x + b1)
+            _sigmoid_of_negated_inplace(a2)
+            total += a2.sum(axis=1)
+        return total
+
+    def _error_pass(self, thread, minus_w2, back):
+        """Pass 2 over a run of blocks: output, errors and sums for the gradient."""
+        v, h = self.visible_size, self.hidden_size
+        grad1 = np.zeros((h, v + 1), self.dtype)
+        grad2 = np.zeros((v + 1, h + 1), self.dtype)  # its last row is not used
+        squared_error = 0.0
+        for x1, a2_1 in self._runs[thread]:
+            a3, d3_1, d2 = self._workspace(thread, x1.shape[1])
+            np.matmul(minus_w2, a2_1, out=a3)  # -(W2 a2 + b2)
+            _sigmoid_of_negated_inplace(a3)
+            d3 = d3_1[:v]
+            np.subtract(a3, x1[:v], out=d3)
+            squared_error += float(np.vdot(d3, d3))
+            d3 *= a3  # delta3 = (a3 - x) * a3 * (1 - a3)
+            np.subtract(1.0, a3, out=a3)
+            d3 *= a3
+            grad2 += d3_1 @ a2_1.T
+            np.matmul(back, d3_1, out=d2)  # W2^T delta3 + sparsity term
+            a2 = a2_1[:h]
+            d2 *= a2  # delta2 = (W2^T delta3 + sparsity) * a2 * (1 - a2)
+            np.subtract(1.0, a2, out=a2)
+            d2 *= a2
+            grad1 += d2 @ x1.T
+        return squared_error, grad1, grad2
+
+    def _workspace(self, thread, n):
+        """A thread's output, errors (with a row of ones) and hidden errors, n wide."""
+        buffers = self._buffers[thread]
+        if n not in buffers:
+            v, h, dtype = self.visible_size, self.hidden_size, self.dtype
+            buffers[n] = (
+                np.empty((v, n), dtype),
+                _with_ones_row(np.empty((v, n), dtype)),
+                np.empty((h, n), dtype),
+            )
+        return buffers[n]
+
+
+# chapters/B1_performance.ipynb, cell "fast-function"
 def sparse_autoencoder_cost_fast(
     theta, visible_size, hidden_size, lambda_, sparsity_param, beta, data
 ):
     """Sparse autoencoder cost and gradient, blocked and in place (appendix B).
 
-    Computes the same cost and gradient as ``sparse_autoencoder_cost`` (chapter 5,
-    eq-sparse-cost and eq-sparse-delta), in the dtype of ``data``: float32 data
-    gives a float32 computation, anything else float64.
+    One call of a ``SparseAutoencoderObjective``: the same cost and gradient as
+    ``sparse_autoencoder_cost`` (chapter 5), in the dtype of ``data``. To evaluate
+    many times on the same data, as an optimizer does, make the objective once.
 
     Parameters
     ----------
@@ -90,59 +363,7 @@ def sparse_autoencoder_cost_fast(
     Defined in appendix B, "Making it fast". Raises the same errors as
     ``sparse_autoencoder_cost``.
     """
-    theta, data = _check_fast(
-        theta, visible_size, hidden_size, lambda_, sparsity_param, beta, data
+    objective = SparseAutoencoderObjective(
+        visible_size, hidden_size, lambda_, sparsity_param, beta, data
     )
-    W1, W2, b1, b2 = unpack_parameters(theta, visible_size, hidden_size)
-    m, dtype, rho = data.shape[1], data.dtype, sparsity_param
-    block = _block_size(visible_size, hidden_size, dtype.itemsize)
-    starts = range(0, m, block)
-
-    # Pass 1: hidden activations, one contiguous array per block, and rho_hat.
-    a2_blocks, total = [], np.zeros(hidden_size, dtype=dtype)
-    for start in starts:
-        a2 = W1 @ data[:, start : start + block]
-        a2 += b1[:, None]
-        _sigmoid_inplace(a2)
-        total += a2.sum(axis=1)
-        a2_blocks.append(a2)
-    eps = _clip_epsilon(dtype)
-    rho_hat = np.clip(total / m, eps, 1 - eps)
-    sparsity = (beta * (-rho / rho_hat + (1 - rho) / (1 - rho_hat))).astype(dtype)
-
-    # Pass 2: output, errors and gradient contributions, block by block.
-    gW1 = np.zeros_like(W1)
-    gW2 = np.zeros_like(W2)
-    gb1 = np.zeros_like(b1)
-    gb2 = np.zeros_like(b2)
-    squared_error = 0.0
-    for start, a2 in zip(starts, a2_blocks, strict=True):
-        x = data[:, start : start + block]
-        a3 = W2 @ a2
-        a3 += b2[:, None]
-        _sigmoid_inplace(a3)
-        d3 = a3 - x
-        squared_error += float(np.vdot(d3, d3))
-        d3 *= a3  # delta3 = (a3 - x) * a3 * (1 - a3)
-        np.subtract(1.0, a3, out=a3)
-        d3 *= a3
-        gW2 += d3 @ a2.T
-        gb2 += d3.sum(axis=1)
-        d2 = W2.T @ d3  # delta2 = (W2^T delta3 + sparsity) * a2 * (1 - a2)
-        d2 += sparsity[:, None]
-        d2 *= a2
-        np.subtract(1.0, a2, out=a2)
-        d2 *= a2
-        gW1 += d2 @ x.T
-        gb1 += d2.sum(axis=1)
-
-    kl = rho * np.log(rho / rho_hat) + (1 - rho) * np.log((1 - rho) / (1 - rho_hat))
-    cost = 0.5 * squared_error / m + beta * float(kl.sum())
-    cost += 0.5 * lambda_ * float(np.vdot(W1, W1) + np.vdot(W2, W2))
-    gW1 /= m
-    gW1 += lambda_ * W1
-    gW2 /= m
-    gW2 += lambda_ * W2
-    gb1 /= m
-    gb2 /= m
-    return float(cost), np.concatenate([gW1.ravel(), gW2.ravel(), gb1, gb2])
+    return objective(theta)

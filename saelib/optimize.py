@@ -7,11 +7,12 @@ Every function here is derived and checked in that chapter.
 
 # chapters/04_optimization.ipynb, cell "optimize-imports"
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.optimize import minimize
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController, threadpool_limits
 
 
 # chapters/04_optimization.ipynb, cell "train-result"
@@ -192,6 +193,18 @@ def gradient_descent(
 
 
 # chapters/04_optimization.ipynb, cell "lbfgs"
+_BLAS = []  # threadpoolctl's controller of the loaded BLAS libraries, made once
+
+
+def _blas_limit(n_threads):
+    """Context manager: BLAS on n_threads threads (None: leave it alone)."""
+    if n_threads is None:
+        return nullcontext()
+    if not _BLAS:
+        _BLAS.append(ThreadpoolController())
+    return _BLAS[0].limit(limits=n_threads, user_api="blas")
+
+
 def minimize_lbfgs(fun, theta0, max_iter=400, tol=None, progress=False, blas_threads=1):
     """Minimize ``fun`` with SciPy's L-BFGS-B, recording the cost (chapter 4).
 
@@ -210,7 +223,8 @@ def minimize_lbfgs(fun, theta0, max_iter=400, tol=None, progress=False, blas_thr
     progress : bool or int, optional
         Print the cost every ``progress`` iterations (``True``: ten lines).
     blas_threads : int or None, optional
-        BLAS threads during the run; ``None`` leaves the setting alone.
+        BLAS threads for ``fun``; SciPy's own steps use one. ``None`` leaves the
+        settings alone.
 
     Returns
     -------
@@ -226,7 +240,8 @@ def minimize_lbfgs(fun, theta0, max_iter=400, tol=None, progress=False, blas_thr
     history = []
 
     def recorded(t):
-        cost, grad = fun(t)
+        with _blas_limit(blas_threads):
+            cost, grad = fun(t)
         if not history:  # the first evaluation is at theta0
             history.append(float(cost))
             report(0, cost)
@@ -237,7 +252,8 @@ def minimize_lbfgs(fun, theta0, max_iter=400, tol=None, progress=False, blas_thr
         report(len(history) - 1, intermediate_result.fun)
 
     start = time.perf_counter()
-    with threadpool_limits(limits=blas_threads, user_api="blas"):
+    # SciPy's BLAS (often a second library, next to numpy's) on one thread: see above.
+    with _blas_limit(None if blas_threads is None else 1):
         result = minimize(
             recorded,
             theta,

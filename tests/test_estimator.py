@@ -134,6 +134,15 @@ def test_float32_training_reaches_the_float64_cost(X):
     assert model32.W1_.shape == model64.W1_.shape
 
 
+def test_two_threads_train_the_same_model(X, fitted):
+    # The same sums in another order: equal up to rounding at the start, and L-BFGS
+    # follows nearly the same path over a few iterations.
+    model = SparseAutoencoder(**SMALL, random_state=3, n_threads=2).fit(X)
+    assert model.loss_curve_[0] == pytest.approx(fitted.loss_curve_[0], rel=1e-12)
+    assert model.loss_curve_[-1] == pytest.approx(fitted.loss_curve_[-1], rel=1e-6)
+    np.testing.assert_allclose(model.W1_, fitted.W1_, rtol=0, atol=1e-5)
+
+
 @pytest.mark.parametrize("dtype", [np.float16, np.int64, "complex128"])
 def test_rejects_other_dtypes(X, dtype):
     with pytest.raises(ValueError, match="dtype"):
@@ -288,6 +297,7 @@ def test_default_parameters_are_the_notes():
         "random_state": 0,
         "verbose": False,
         "dtype": np.float64,
+        "n_threads": 1,
     }
 
 
@@ -301,6 +311,7 @@ def test_get_params_set_params_round_trip():
         random_state=42,
         verbose=3,
         dtype=np.float32,
+        n_threads=2,
     )
     model = SparseAutoencoder(**params)
     assert model.get_params() == params
@@ -451,6 +462,9 @@ def test_rejects_empty_X(shape, no_training):
         ({"beta": np.inf}, ValueError),
         ({"lambda_": -1e-4}, ValueError),
         ({"lambda_": np.nan}, ValueError),
+        ({"n_threads": 0}, ValueError),
+        ({"n_threads": 1.5}, TypeError),
+        ({"n_threads": True}, TypeError),
     ],
 )
 def test_rejects_bad_hyperparameters_before_training(X, params, error, no_training):

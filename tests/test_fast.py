@@ -1,12 +1,20 @@
 """saelib.fast (appendix B) against chapter 5's sparse_autoencoder_cost."""
 
+import itertools
+import threading
 import warnings
 
 import numpy as np
 import pytest
+from threadpoolctl import threadpool_info, threadpool_limits
 
 from saelib import initialize_parameters, sparse_autoencoder_cost
-from saelib.fast import _block_size, sparse_autoencoder_cost_fast
+from saelib.fast import (
+    SparseAutoencoderObjective,
+    _block_columns,
+    _block_size,
+    sparse_autoencoder_cost_fast,
+)
 
 
 def problem(visible, hidden, m, seed=0):
@@ -105,3 +113,118 @@ def test_block_size_is_a_power_of_two_within_bounds():
         for itemsize in (4, 8):
             block = _block_size(visible, hidden, itemsize)
             assert 512 <= block <= 4096 and block & (block - 1) == 0
+
+
+# ---------------------------------------------------------------- the objective
+
+
+@pytest.mark.parametrize(
+    "visible, hidden, m", [(16, 3, 1), (5, 1, 7), (30, 7, 4099), (64, 25, 3000)]
+)
+@pytest.mark.parametrize("n_threads", [1, 2, 3, 7])
+def test_objective_equals_the_reference_on_every_call(visible, hidden, m, n_threads):
+    theta, data = problem(visible, hidden, m)
+    objective = SparseAutoencoderObjective(
+        visible, hidden, 1e-3, 0.05, 3.0, data, n_threads=n_threads
+    )
+    rng = np.random.default_rng(1)
+    for _ in range(3):  # later calls reuse the buffers of earlier ones
+        cost, grad = objective(theta)
+        cost_ref, grad_ref = sparse_autoencoder_cost(
+            theta, visible, hidden, 1e-3, 0.05, 3.0, data
+        )
+        assert cost == pytest.approx(cost_ref, rel=1e-12)
+        np.testing.assert_allclose(grad, grad_ref, rtol=1e-10, atol=1e-13)
+        theta = theta + 0.1 * rng.normal(size=theta.shape)
+
+
+def test_objective_keeps_its_own_copy_of_the_data():
+    theta, data = problem(20, 4, 1500)
+    objective = SparseAutoencoderObjective(20, 4, 1e-3, 0.05, 3.0, data)
+    expected = sparse_autoencoder_cost(theta, 20, 4, 1e-3, 0.05, 3.0, data)
+    data[:] = 0.5  # the caller's array changes; the objective's copy does not
+    cost, grad = objective(theta)
+    assert cost == pytest.approx(expected[0], rel=1e-12)
+    np.testing.assert_allclose(grad, expected[1], rtol=1e-10, atol=1e-13)
+
+
+def test_objective_in_float32():
+    theta, data = problem(64, 25, 2000)
+    objective = SparseAutoencoderObjective(
+        64, 25, 1e-4, 0.01, 3.0, data.astype(np.float32), n_threads=2
+    )
+    cost32, grad32 = objective(theta)
+    cost64, grad64 = sparse_autoencoder_cost(theta, 64, 25, 1e-4, 0.01, 3.0, data)
+    assert objective.dtype == np.float32 and grad32.dtype == np.float32
+    assert cost32 == pytest.approx(cost64, rel=1e-5)
+    np.testing.assert_allclose(grad32, grad64, rtol=0, atol=1e-4 * np.abs(grad64).max())
+
+
+@pytest.mark.parametrize(
+    "n_threads, error",
+    [
+        (0, ValueError),
+        (-2, ValueError),
+        (1.5, TypeError),
+        (True, TypeError),
+        ("2", TypeError),
+        (None, TypeError),
+    ],
+)
+def test_objective_rejects_bad_thread_counts(n_threads, error):
+    _, data = problem(8, 3, 4)
+    with pytest.raises(error, match="n_threads"):
+        SparseAutoencoderObjective(8, 3, 1e-3, 0.1, 3.0, data, n_threads=n_threads)
+
+
+def test_objective_checks_the_data_once_and_theta_at_every_call():
+    theta, data = problem(8, 3, 4)
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        SparseAutoencoderObjective(8, 3, 1e-3, 0.1, 3.0, data + 1.0)
+    objective = SparseAutoencoderObjective(8, 3, 1e-3, 0.1, 3.0, data)
+    with pytest.raises(ValueError, match="theta"):
+        objective(theta[:-1])
+    with pytest.raises(ValueError, match="NaN or inf"):
+        objective(np.full_like(theta, np.nan))
+    assert "m=4" in repr(objective) and "n_threads=1" in repr(objective)
+
+
+def test_threads_share_the_blocks_with_blas_on_one_thread(monkeypatch):
+    theta, data = problem(64, 25, 20_000)
+    objective = SparseAutoencoderObjective(64, 25, 1e-4, 0.01, 3.0, data, n_threads=2)
+    seen = []
+    original = SparseAutoencoderObjective._hidden_pass
+
+    def spy(self, thread, minus_w1):
+        blas = [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
+        seen.append((thread, threading.current_thread().name, max(blas)))
+        return original(self, thread, minus_w1)
+
+    monkeypatch.setattr(SparseAutoencoderObjective, "_hidden_pass", spy)
+    with threadpool_limits(limits=2, user_api="blas"):
+        objective(theta)
+        after = [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
+    assert sorted(s[0] for s in seen) == [0, 1]
+    assert all(name.startswith("saelib") for _, name, _ in seen)
+    assert all(blas == 1 for _, _, blas in seen)
+    assert max(after) == 2  # restored after the call
+
+
+@pytest.mark.parametrize("m", [1, 2, 511, 512, 513, 10_000, 100_001])
+@pytest.mark.parametrize("visible, hidden", [(64, 25), (784, 196), (3, 1)])
+@pytest.mark.parametrize("n_threads", [1, 2, 3])
+def test_block_columns_cover_every_column_once_in_balanced_runs(
+    m, visible, hidden, n_threads
+):
+    runs = _block_columns(m, visible, hidden, 8, n_threads)
+    blocks = [block for run in runs for block in run]
+    assert len(runs) == min(n_threads, m)
+    assert blocks[0][0] == 0 and blocks[-1][1] == m
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(blocks))
+    widths = [stop - start for start, stop in blocks]
+    assert min(widths) >= 1 and max(widths) - min(widths) <= 1
+    target = _block_size(visible, hidden, 8)
+    if n_threads > 1:  # larger blocks, fewer Python steps between numpy calls
+        target = max(target, (1 << 18) // (visible + hidden))
+    assert max(widths) <= target
+    assert len({len(run) for run in runs}) == 1  # the threads finish together

@@ -11,6 +11,7 @@ import re
 import numpy as np
 import pytest
 from scipy.optimize import rosen, rosen_der
+from threadpoolctl import threadpool_info, threadpool_limits
 
 optimize = pytest.importorskip("saelib.optimize")
 gradient_descent = optimize.gradient_descent
@@ -299,3 +300,45 @@ def test_progress_reports_iteration_and_cost(method, every, capsys):
     output = capsys.readouterr().out
     assert result.n_iter >= 2 * every  # enough iterations to see the spacing
     check_progress(output, result, every)
+
+
+def _blas_threads():
+    return max(i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas")
+
+
+@pytest.mark.parametrize("blas_threads", [1, 2])
+def test_lbfgs_gives_blas_threads_to_the_function_and_one_to_scipy(
+    blas_threads, monkeypatch
+):
+    problem = Quadratic(6)
+    inside_function, inside_scipy = set(), set()
+
+    def fun(x):
+        inside_function.add(_blas_threads())
+        return problem(x)
+
+    real_minimize = optimize.minimize
+
+    def spy(*args, **kwargs):
+        inside_scipy.add(_blas_threads())
+        return real_minimize(*args, **kwargs)
+
+    monkeypatch.setattr(optimize, "minimize", spy)
+    with threadpool_limits(limits=2, user_api="blas"):
+        minimize_lbfgs(fun, problem.x0, max_iter=5, blas_threads=blas_threads)
+        assert _blas_threads() == 2  # restored afterwards
+    assert inside_function == {blas_threads}
+    assert inside_scipy == {1}
+
+
+def test_lbfgs_leaves_the_threads_alone_when_told_to():
+    problem = Quadratic(6)
+    seen = set()
+
+    def fun(x):
+        seen.add(_blas_threads())
+        return problem(x)
+
+    with threadpool_limits(limits=2, user_api="blas"):
+        minimize_lbfgs(fun, problem.x0, max_iter=5, blas_threads=None)
+    assert seen == {2}
