@@ -6,7 +6,7 @@ Every function here is derived and checked in that chapter.
 """
 
 # chapters/B1_performance.ipynb, cell "fast-imports"
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 
 import numpy as np
 from threadpoolctl import ThreadpoolController
@@ -110,12 +110,15 @@ def _check_fast(visible_size, hidden_size, lambda_, sparsity_param, beta, data):
 
 
 # chapters/B1_performance.ipynb, cell "fast-threads"
-_POOLS = {}  # worker threads, one pool per thread count, shared by all objectives
+_POOLS = {}  # worker threads, one pool per size, shared by all objectives
 _BLAS = []  # threadpoolctl's controller of the loaded BLAS libraries, made once
 
 
 def _pool(n_threads):
-    """The shared pool of n_threads worker threads (made on first use)."""
+    """The shared pool of n_threads worker threads (made on first use).
+
+    An objective with n threads uses a pool of n - 1: its calling thread is the nth.
+    """
     if n_threads not in _POOLS:
         _POOLS[n_threads] = ThreadPoolExecutor(n_threads, thread_name_prefix="saelib")
     return _POOLS[n_threads]
@@ -275,11 +278,17 @@ class SparseAutoencoderObjective:
         return float(cost), grad
 
     def _map(self, work, *args):
-        """work(thread, *args) for every thread's run of blocks; the list of results."""
-        threads = range(len(self._runs))
-        if len(threads) == 1:
-            return [work(0, *args)]
-        return list(_pool(len(threads)).map(lambda t: work(t, *args), threads))
+        """work(thread, *args) for every thread's run of blocks; the list of results.
+
+        The calling thread takes the first run itself, the pool's threads the others.
+        """
+        pool = _pool(len(self._runs) - 1) if len(self._runs) > 1 else None
+        others = [pool.submit(work, t, *args) for t in range(1, len(self._runs))]
+        try:
+            first = work(0, *args)
+        finally:
+            wait(others)  # never leave a thread working on our buffers
+        return [first] + [future.result() for future in others]
 
     def _hidden_pass(self, thread, minus_w1):
         """Pass 1 over a run of blocks: A2 in place; returns its sum over examples."""

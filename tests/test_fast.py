@@ -204,8 +204,10 @@ def test_threads_share_the_blocks_with_blas_on_one_thread(monkeypatch):
     with threadpool_limits(limits=2, user_api="blas"):
         objective(theta)
         after = [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
-    assert sorted(s[0] for s in seen) == [0, 1]
-    assert all(name.startswith("saelib") for _, name, _ in seen)
+    names = dict(s[:2] for s in seen)
+    assert sorted(names) == [0, 1]
+    assert names[0] == threading.current_thread().name  # the caller takes run 0
+    assert names[1].startswith("saelib")  # a pool thread takes run 1
     assert all(blas == 1 for _, _, blas in seen)
     assert max(after) == 2  # restored after the call
 
