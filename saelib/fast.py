@@ -29,8 +29,9 @@ from saelib.sparse_autoencoder import (
 def _sigmoid_of_negated_inplace(t):
     """Overwrite t = -z with sigmoid(z) = 1 / (1 + exp(t)): three passes.
 
-    For t > 709, exp(t) overflows to inf and 1 / (1 + inf) = 0, the correctly rounded
-    result; callers silence the overflow warning with np.errstate(over="ignore").
+    For t beyond about 709 (89 in float32), exp(t) overflows to inf and
+    1 / (1 + inf) = 0, off by less than the smallest normal number; callers silence
+    the overflow warning with np.errstate(over="ignore").
     """
     np.exp(t, out=t)
     t += 1.0
@@ -39,7 +40,7 @@ def _sigmoid_of_negated_inplace(t):
 
 
 def _sigmoid_inplace(z):
-    """Overwrite z with 1 / (1 + exp(-z)), silently saturating to 0 and 1."""
+    """Overwrite z with 1 / (1 + exp(-z)), silently saturating (chapters 13, 14)."""
     np.negative(z, out=z)
     with np.errstate(over="ignore"):
         return _sigmoid_of_negated_inplace(z)
@@ -57,11 +58,11 @@ def _block_size(visible_size, hidden_size, itemsize):
 def _block_columns(m, visible_size, hidden_size, itemsize, n_threads):
     """Split columns 0..m-1 into blocks, and the blocks into one run per thread.
 
-    Blocks hold at most ``_block_size`` columns, their widths differ by one at most,
-    and every run has the same number of blocks, so that the threads finish together.
-    With several threads, a block holds at least 2**18 activations and errors: the
-    Python code between two numpy calls runs in one thread at a time (the GIL), so
-    each call must be long next to it.
+    Blocks hold at most ``target`` columns: ``_block_size``, raised with several
+    threads to about 2**18 / (visible_size + hidden_size) columns, because the Python
+    code between two numpy calls runs in one thread at a time (the GIL), so each call
+    must be long next to it. Their widths differ by one at most, and every run has
+    the same number of blocks, so that the threads finish together.
 
     Returns
     -------
@@ -89,7 +90,7 @@ def _with_ones_row(a):
 
 
 def _check_fast(visible_size, hidden_size, lambda_, sparsity_param, beta, data):
-    """Validate like sparse_autoencoder_cost, with one min/max pass on the data.
+    """Validate like sparse_autoencoder_cost, with two passes (min, max) on the data.
 
     Returns the data as a float32 or float64 array: float32 is kept, anything else
     becomes float64.
@@ -160,6 +161,8 @@ class SparseAutoencoderObjective:
 
     Attributes
     ----------
+    visible_size, hidden_size, lambda_, sparsity_param, beta, n_threads
+        The constructor's arguments.
     dtype : numpy.dtype
         Precision of the computation.
     m : int
@@ -168,8 +171,9 @@ class SparseAutoencoderObjective:
     Notes
     -----
     Defined in appendix B, "Making it fast"; raises the same errors as
-    ``sparse_autoencoder_cost``. An objective reuses its buffers from call to
-    call: do not call one objective from several threads at once.
+    ``sparse_autoencoder_cost``, and TypeError or ValueError for a bad
+    ``n_threads``. An objective reuses its buffers from call to call: do not call
+    one objective from several threads at once.
     """
 
     def __init__(
@@ -225,6 +229,8 @@ class SparseAutoencoderObjective:
         Parameters
         ----------
         theta : ndarray, shape (2 * hidden * visible + hidden + visible,)
+            Flat parameters ``[W1.ravel(), W2.ravel(), b1, b2]``, with hidden =
+            ``hidden_size`` and visible = ``visible_size``.
 
         Returns
         -------
@@ -360,7 +366,8 @@ def sparse_autoencoder_cost_fast(
     beta : float
         Weight of the sparsity penalty, ``>= 0``.
     data : ndarray, shape (visible_size, m)
-        Examples in [0, 1], one per column; float32 or float64.
+        Examples in [0, 1], one per column; float32 is kept, anything else becomes
+        float64.
 
     Returns
     -------
