@@ -9,7 +9,6 @@ Every function here is derived and checked in that chapter.
 from concurrent.futures import ThreadPoolExecutor, wait
 
 import numpy as np
-from threadpoolctl import ThreadpoolController
 
 from saelib.network import (
     _check_data,
@@ -18,6 +17,7 @@ from saelib.network import (
     _check_theta,
     unpack_parameters,
 )
+from saelib.optimize import _blas_limit  # chapter 4's BLAS thread limit
 from saelib.sparse_autoencoder import (
     _check_sparsity_param,
     _check_unit_interval,
@@ -112,7 +112,6 @@ def _check_fast(visible_size, hidden_size, lambda_, sparsity_param, beta, data):
 
 # chapters/B1_performance.ipynb, cell "fast-threads"
 _POOLS = {}  # worker threads, one pool per size, shared by all objectives
-_BLAS = []  # threadpoolctl's controller of the loaded BLAS libraries, made once
 
 
 def _pool(n_threads):
@@ -123,13 +122,6 @@ def _pool(n_threads):
     if n_threads not in _POOLS:
         _POOLS[n_threads] = ThreadPoolExecutor(n_threads, thread_name_prefix="saelib")
     return _POOLS[n_threads]
-
-
-def _one_blas_thread():
-    """Context manager: BLAS on one thread, while our own threads share the blocks."""
-    if not _BLAS:
-        _BLAS.append(ThreadpoolController())
-    return _BLAS[0].limit(limits=1, user_api="blas")
 
 
 # chapters/B1_performance.ipynb, cell "fast-objective"
@@ -241,7 +233,7 @@ class SparseAutoencoderObjective:
             return self._evaluate(theta)
         # Our threads share the blocks; BLAS stays on one thread for the whole call,
         # or its own idle threads would keep spinning on the cores ours need.
-        with _one_blas_thread():
+        with _blas_limit(1):
             return self._evaluate(theta)
 
     def _evaluate(self, theta):
