@@ -8,14 +8,21 @@ Every function here is derived and checked in that chapter.
 # chapters/01_neural_networks.ipynb, cell "network-imports"
 import numpy as np
 
+from saelib.validation import (
+    as_real_array,
+    check_columns,
+    check_int,
+    check_nonnegative,
+)
+
 
 # chapters/01_neural_networks.ipynb, cell "sigmoid"
 def _as_float_array(z):
-    """Return ``z`` as a floating-point array (integers become float64)."""
-    z = np.asarray(z)
-    if not np.issubdtype(z.dtype, np.floating):
-        z = z.astype(np.float64)
-    return z
+    """Return ``z`` as a real floating-point array (integers become float64).
+
+    Complex input is a TypeError; NaN and inf pass through, as in ``np.exp``.
+    """
+    return as_real_array(z, "z", finite=False)
 
 
 def sigmoid(z):
@@ -91,11 +98,8 @@ def tanh_prime(z):
 # chapters/01_neural_networks.ipynb, cell "validation"
 def _check_sizes(visible_size, hidden_size):
     """Raise unless both layer sizes are positive integers."""
-    for name, value in (("visible_size", visible_size), ("hidden_size", hidden_size)):
-        if isinstance(value, bool) or not isinstance(value, int | np.integer):
-            raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-        if value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value}")
+    check_int(visible_size, "visible_size")
+    check_int(hidden_size, "hidden_size")
 
 
 def _parameter_count(visible_size, hidden_size):
@@ -106,7 +110,7 @@ def _parameter_count(visible_size, hidden_size):
 def _check_theta(theta, visible_size, hidden_size):
     """Return theta as a 1-D float array, or raise if its length or values are wrong."""
     _check_sizes(visible_size, hidden_size)
-    theta = _as_float_array(theta)
+    theta = as_real_array(theta, "theta")
     expected = _parameter_count(visible_size, hidden_size)
     if theta.ndim != 1 or theta.size != expected:
         raise ValueError(
@@ -114,28 +118,16 @@ def _check_theta(theta, visible_size, hidden_size):
             f"{visible_size} + {hidden_size} + {visible_size} for visible_size="
             f"{visible_size}, hidden_size={hidden_size}; got shape {theta.shape}"
         )
-    if not np.all(np.isfinite(theta)):
-        raise ValueError("theta contains NaN or inf")
     return theta
 
 
 def _check_data(data, visible_size, name="data"):
     """Return data as a 2-D float array of shape (visible_size, m), or raise."""
-    data = _as_float_array(data)
-    if data.ndim != 2 or data.shape[0] != visible_size or data.shape[1] < 1:
-        raise ValueError(
-            f"{name} must have shape (visible_size, m) = ({visible_size}, m) with "
-            f"m >= 1, one example per column; got shape {data.shape}"
-        )
-    if not np.all(np.isfinite(data)):
-        raise ValueError(f"{name} contains NaN or inf")
-    return data
+    return check_columns(data, visible_size, name, rows="visible_size")
 
 
-def _check_nonnegative(value, name):
-    """Raise unless value is a finite real number >= 0."""
-    if not np.isscalar(value) or not np.isfinite(value) or value < 0:
-        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
+# The name the chapters' cost functions import; the rule lives in saelib.validation.
+_check_nonnegative = check_nonnegative
 
 
 # chapters/01_neural_networks.ipynb, cell "parameters"
@@ -260,6 +252,17 @@ def forward_propagation(W1, b1, W2, b2, data):
     -----
     Defined in chapter 1, "Neural networks and forward propagation".
     """
+    W1, b1, W2, b2 = (
+        as_real_array(p, n) for p, n in ((W1, "W1"), (b1, "b1"), (W2, "W2"), (b2, "b2"))
+    )
+    if W1.ndim != 2 or b1.shape != W1.shape[:1] or W2.shape != W1.shape[::-1]:
+        raise ValueError(
+            "expected W1 (hidden, visible), b1 (hidden,), W2 (visible, hidden) and "
+            f"b2 (visible,); got {W1.shape}, {b1.shape}, {W2.shape}, {b2.shape}"
+        )
+    if b2.shape != W2.shape[:1]:
+        raise ValueError(f"b2 must have shape ({W2.shape[0]},), got {b2.shape}")
+    data = _check_data(data, W1.shape[1])
     a2 = sigmoid(W1 @ data + b1[:, None])
     a3 = sigmoid(W2 @ a2 + b2[:, None])
     return a2, a3
