@@ -14,6 +14,8 @@ import numpy as np
 from scipy.optimize import minimize
 from threadpoolctl import ThreadpoolController, threadpool_limits
 
+from saelib.validation import as_real_array, check_int, check_nonnegative, check_real
+
 
 # chapters/04_optimization.ipynb, cell "train-result"
 @dataclass
@@ -110,18 +112,47 @@ class _Progress:
 
 def _check_start(theta0, max_iter):
     """Return a float copy of theta0, or raise on bad input."""
-    theta = np.array(theta0, dtype=np.float64)
+    theta = as_real_array(theta0, "theta0")
     if theta.ndim != 1 or theta.size == 0:
         raise ValueError(
             f"theta0 must be a non-empty 1-D array, got shape {theta.shape}"
         )
-    if not np.all(np.isfinite(theta)):
-        raise ValueError("theta0 contains NaN or inf")
-    if isinstance(max_iter, bool) or not isinstance(max_iter, int | np.integer):
-        raise TypeError(f"max_iter must be an int, got {type(max_iter).__name__}")
-    if max_iter < 1:
-        raise ValueError(f"max_iter must be >= 1, got {max_iter}")
-    return theta
+    check_int(max_iter, "max_iter")
+    return theta.astype(np.float64)  # a copy: the trainers update it in place
+
+
+def _check_evaluation(cost, grad, n, iteration, method):
+    """Return ``fun``'s output as ``(float, ndarray)``, or raise.
+
+    A cost that is not a real scalar, or a gradient that is not ``n`` real
+    numbers, is a ``ValueError`` (a bug in ``fun``: caught at the start, before
+    any step). A cost or gradient that is NaN or infinite is a
+    ``FloatingPointError`` naming the iteration: an optimizer that carried on
+    would return a result that looks like success.
+    """
+    grad = np.asarray(grad)
+    if np.ndim(cost) != 0 or grad.shape != (n,):
+        raise ValueError(
+            f"{method}: fun(theta) must return (cost, grad) with a scalar cost and "
+            f"a gradient of shape ({n},) like theta; got a cost of shape "
+            f"{np.shape(cost)} and a gradient of shape {grad.shape}"
+        )
+    if np.iscomplexobj(cost) or not np.issubdtype(grad.dtype, np.floating):
+        raise TypeError(
+            f"{method}: fun(theta) must return a real cost and a float gradient, "
+            f"got {type(cost).__name__} and dtype {grad.dtype}"
+        )
+    if not np.isfinite(cost):
+        what = f"the cost became {float(cost)}"
+    elif not np.all(np.isfinite(grad)):
+        what = f"the gradient has {np.count_nonzero(~np.isfinite(grad))} NaN or inf"
+    else:
+        return float(cost), grad
+    raise FloatingPointError(
+        f"{method}: {what} at iteration {iteration}; stopped rather than return "
+        "it. Check the data's scale and the starting point, or lower the "
+        "learning rate"
+    )
 
 
 # chapters/04_optimization.ipynb, cell "gradient-descent"
@@ -150,29 +181,40 @@ def gradient_descent(
     Returns
     -------
     TrainResult
-        ``message`` contains "diverged" when the cost blew up or ended above its
-        starting value; ``converged`` is then False.
+        ``message`` contains "diverged" when the cost blew up (grew a
+        millionfold) or ended above its starting value; ``converged`` is then
+        False.
+
+    Raises
+    ------
+    ValueError
+        ``fun`` returns a gradient of the wrong shape (at the first call).
+    FloatingPointError
+        The cost or the gradient stops being finite; the message names the
+        iteration.
 
     Notes
     -----
     Defined in chapter 4, "Optimization: gradient descent and L-BFGS".
     """
     theta = _check_start(theta0, max_iter)
-    if not np.isscalar(learning_rate) or not learning_rate > 0:
-        raise ValueError(f"learning_rate must be > 0, got {learning_rate!r}")
+    check_real(learning_rate, "learning_rate", low=0.0, open_low=True)
+    check_nonnegative(tol, "tol")
     report = _Progress(progress, max_iter, "gradient descent")
     start = time.perf_counter()
     with threadpool_limits(limits=blas_threads, user_api="blas"):
-        cost, grad = fun(theta)
-        history = [float(cost)]
+        cost, grad = _check_evaluation(*fun(theta), theta.size, 0, "gradient_descent")
+        history = [cost]
         report(0, cost)
         message, converged, iteration = "reached max_iter", False, 0
         for iteration in range(1, max_iter + 1):
             theta -= learning_rate * grad  # theta is our own copy: update in place
-            cost, grad = fun(theta)
-            history.append(float(cost))
+            cost, grad = _check_evaluation(
+                *fun(theta), theta.size, iteration, "gradient_descent"
+            )
+            history.append(cost)
             report(iteration, cost)
-            if not np.isfinite(cost) or cost > 1e6 * max(1.0, abs(history[0])):
+            if cost > 1e6 * max(1.0, abs(history[0])):
                 message = "diverged: the cost blew up; lower the learning rate"
                 break
             if np.linalg.norm(grad) < tol:
@@ -231,6 +273,14 @@ def minimize_lbfgs(fun, theta0, max_iter=400, tol=None, progress=False, blas_thr
     TrainResult
         ``cost_history`` holds the cost at ``theta0`` and after each iteration.
 
+    Raises
+    ------
+    ValueError
+        ``fun`` returns a gradient of the wrong shape (at the first call).
+    FloatingPointError
+        The cost or the gradient stops being finite; the message names the
+        iteration.
+
     Notes
     -----
     Defined in chapter 4, "Optimization: gradient descent and L-BFGS".
@@ -242,6 +292,10 @@ def minimize_lbfgs(fun, theta0, max_iter=400, tol=None, progress=False, blas_thr
     def recorded(t):
         with _blas_limit(blas_threads):
             cost, grad = fun(t)
+        # SciPy would go on with a NaN and report success: stop here instead.
+        cost, grad = _check_evaluation(
+            cost, grad, theta.size, len(history), "minimize_lbfgs"
+        )
         if not history:  # the first evaluation is at theta0
             history.append(float(cost))
             report(0, cost)

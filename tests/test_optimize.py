@@ -342,3 +342,87 @@ def test_lbfgs_leaves_the_threads_alone_when_told_to():
     with threadpool_limits(limits=2, user_api="blas"):
         minimize_lbfgs(fun, problem.x0, max_iter=5, blas_threads=None)
     assert seen == {2}
+
+
+# Never success with a non-finite result (issue 12): every evaluation is checked.
+OPTIMIZERS = {
+    "minimize_lbfgs": lambda fun, theta0: minimize_lbfgs(fun, theta0, max_iter=50),
+    "gradient_descent": lambda fun, theta0: gradient_descent(
+        fun, theta0, 0.1, max_iter=50
+    ),
+}
+
+
+@pytest.mark.parametrize("method", OPTIMIZERS)
+def test_optimizers_refuse_a_nan_cost_instead_of_reporting_success(method):
+    """The fuzz: SciPy's L-BFGS-B alone returns success=True on a NaN cost."""
+    with pytest.raises(FloatingPointError, match=f"{method}: the cost became nan"):
+        OPTIMIZERS[method](lambda t: (np.nan, t), np.ones(3))
+
+
+@pytest.mark.parametrize("method", OPTIMIZERS)
+def test_optimizers_refuse_a_gradient_of_the_wrong_length_before_the_first_step(
+    method,
+):
+    calls = []
+
+    def short_gradient(theta):
+        calls.append(theta.copy())
+        return float(theta @ theta), theta[:-1]
+
+    with pytest.raises(ValueError, match=r"a gradient of shape \(3,\)"):
+        OPTIMIZERS[method](short_gradient, np.ones(3))
+    assert len(calls) == 1 and np.array_equal(calls[0], np.ones(3))
+
+
+@pytest.mark.parametrize("method", OPTIMIZERS)
+@pytest.mark.parametrize("bad", [np.inf, np.nan])
+def test_optimizers_name_the_iteration_where_the_gradient_stopped_being_finite(
+    method, bad
+):
+    """A quadratic whose gradient turns bad once theta[0] has moved below 0.5."""
+
+    def turns_bad(theta):
+        grad = theta.copy()
+        if theta[0] < 0.5:
+            grad[1] = bad
+        return 0.5 * float(theta @ theta), grad
+
+    with pytest.raises(FloatingPointError) as caught:
+        OPTIMIZERS[method](turns_bad, np.ones(2))
+    message = str(caught.value)
+    assert "the gradient has 1 NaN or inf" in message
+    iteration = int(re.search(r"at iteration (\d+)", message).group(1))
+    assert iteration >= 1  # the start was fine; the error names a later iteration
+
+
+def test_gradient_descent_names_the_first_non_finite_iteration_exactly():
+    """With rate 0.1 on J = |theta|^2 / 2, theta[0] = 0.9**k: below 0.5 at k = 7."""
+
+    def turns_bad(theta):
+        cost = np.inf if theta[0] < 0.5 else 0.5 * float(theta @ theta)
+        return cost, theta.copy()
+
+    expected = next(k for k in range(100) if 0.9**k < 0.5)
+    with pytest.raises(FloatingPointError, match=f"at iteration {expected};"):
+        gradient_descent(turns_bad, np.ones(2), 0.1, max_iter=50)
+
+
+@pytest.mark.parametrize(
+    "kwargs, error",
+    [
+        (dict(learning_rate="0.1"), TypeError),
+        (dict(learning_rate=True), TypeError),
+        (dict(learning_rate=0.1, tol=-1.0), ValueError),
+        (dict(learning_rate=0.1, max_iter=10.0), TypeError),
+    ],
+)
+def test_gradient_descent_names_a_hyperparameter_of_the_wrong_type(kwargs, error):
+    name = next(k for k, v in kwargs.items() if not (k == "learning_rate" and v == 0.1))
+    with pytest.raises(error, match=name):
+        gradient_descent(lambda t: (float(t @ t), 2 * t), np.ones(2), **kwargs)
+
+
+def test_optimizers_refuse_a_complex_starting_point():
+    with pytest.raises(TypeError, match="theta0 must hold real numbers"):
+        minimize_lbfgs(lambda t: (float(t @ t), 2 * t), np.ones(2) + 1j)
