@@ -8,17 +8,20 @@ Every function here is derived and checked in that chapter.
 # chapters/06_natural_images.ipynb, cell "images-imports"
 import numpy as np
 
+from saelib.validation import as_real_array, check_int, check_random_state, check_real
+
 PHOTOGRAPHS = ("camera", "astronaut", "coffee", "chelsea", "rocket", "china", "flower")
 
 
 # chapters/06_natural_images.ipynb, cell "load-images"
 def _check_image(image, name="image"):
-    """Return image as a finite 2-D float array, or raise."""
-    image = np.asarray(image, dtype=np.float64)
-    if image.ndim != 2:
-        raise ValueError(f"{name} must be 2-D (height, width), got shape {image.shape}")
-    if not np.all(np.isfinite(image)):
-        raise ValueError(f"{name} contains NaN or inf")
+    """Return image as a finite, non-empty 2-D float64 array, or raise."""
+    image = as_real_array(image, name).astype(np.float64, copy=False)
+    if image.ndim != 2 or 0 in image.shape:
+        raise ValueError(
+            f"{name} must be a non-empty 2-D array (height, width), got shape "
+            f"{image.shape}"
+        )
     return image
 
 
@@ -40,12 +43,7 @@ def downsample(image, factor=2):
     Defined in chapter 6, "Natural images: whitening and patches".
     """
     image = _check_image(image)
-    if (
-        isinstance(factor, bool)
-        or not isinstance(factor, int | np.integer)
-        or factor < 1
-    ):
-        raise ValueError(f"factor must be a positive integer, got {factor!r}")
+    factor = check_int(factor, "factor")
     h, w = image.shape[0] // factor, image.shape[1] // factor
     if h == 0 or w == 0:
         raise ValueError(f"image of shape {image.shape} is smaller than one block")
@@ -53,20 +51,111 @@ def downsample(image, factor=2):
     return blocks.mean(axis=(1, 3))
 
 
-def _shipped_photographs(names):
-    """Yield each named photograph as its package ships it (uint8, RGB or grey)."""
-    from skimage import data as skimage_data
-    from sklearn.datasets import load_sample_images
+def _package_of(name):
+    """(package, call) that ships the photograph ``name``."""
+    if name in ("china", "flower"):
+        return "scikit-learn", "sklearn.datasets.load_sample_images()"
+    return "scikit-image", f"skimage.data.{name}()"
 
+
+def _shipped_photographs(names):
+    """Yield each named photograph as its package ships it (any dtype, RGB or grey).
+
+    A package that is not installed is an ImportError, a data file that is missing
+    or unreadable a FileNotFoundError; both name the package.
+    """
     sklearn_images = None  # scikit-learn loads its two images together: once
     for name in names:
-        if name in ("china", "flower"):
-            if sklearn_images is None:
-                sklearn_images = load_sample_images()
-            index = [f.endswith(f"{name}.jpg") for f in sklearn_images.filenames]
-            yield sklearn_images.images[index.index(True)]
-        else:
-            yield getattr(skimage_data, name)()
+        package, call = _package_of(name)
+        try:
+            if package == "scikit-learn":
+                from sklearn.datasets import load_sample_images
+            else:
+                from skimage import data as skimage_data
+        except ImportError as error:
+            raise ImportError(
+                f"the photograph {name!r} ships with {package}, which is not "
+                f"installed: pip install {package}"
+            ) from error
+        try:
+            if package == "scikit-learn":
+                if sklearn_images is None:
+                    sklearn_images = load_sample_images()
+                found = [
+                    image
+                    for image, path in zip(
+                        sklearn_images.images, sklearn_images.filenames, strict=True
+                    )
+                    if path.endswith(f"{name}.jpg")
+                ]
+                if not found:
+                    raise FileNotFoundError(f"no {name}.jpg among the sample images")
+                image = found[0]
+            else:
+                image = getattr(skimage_data, name)()
+        except (OSError, ImportError) as error:  # ImportError: skimage wants pooch
+            raise FileNotFoundError(
+                f"the photograph {name!r} ships with {package} ({call}), but its "
+                f"data file is missing or unreadable ({error}); reinstall {package}"
+            ) from error
+        yield image
+
+
+def _photograph_to_float(image, name, rgb=False):
+    """Return a shipped photograph as float64 in [0, 1], scaled by its dtype.
+
+    ``skimage.util.img_as_float`` divides uint8 by 255, uint16 by 65535 and keeps
+    floats; an alpha channel is dropped. Grey ``(h, w)`` unless ``rgb``, then
+    ``(h, w, 3)``. Anything else raises, naming the photograph.
+    """
+    from skimage.color import rgb2gray
+    from skimage.util import img_as_float
+
+    image = np.asarray(image)
+    if image.dtype.kind not in "uif":
+        raise TypeError(
+            f"photograph {name!r} must hold integer or float pixels, got dtype "
+            f"{image.dtype}"
+        )
+    if image.ndim == 3 and image.shape[2] in (2, 4):
+        image = image[..., :-1]  # grey + alpha, RGBA: drop the alpha channel
+    if image.ndim == 3 and image.shape[2] == 1:
+        image = image[..., 0]
+    colour = image.ndim == 3 and image.shape[2] == 3
+    if not (image.ndim == 2 or colour) or 0 in image.shape or (rgb and not colour):
+        expected = "(height, width, 3) RGB" if rgb else "(height, width) or RGB"
+        raise ValueError(
+            f"photograph {name!r} must be {expected} (an alpha channel is "
+            f"dropped), got shape {image.shape}"
+        )
+    dtype = image.dtype
+    image = img_as_float(image).astype(np.float64, copy=False)
+    if not np.all(np.isfinite(image)) or image.min() < 0 or image.max() > 1:
+        raise ValueError(
+            f"photograph {name!r} must have values in [0, 1] once scaled by its "
+            f"dtype {dtype}; got values from {image.min()} to {image.max()}"
+        )
+    return rgb2gray(image) if colour and not rgb else image
+
+
+def _check_names(names, choices):
+    """Return names (one str or an iterable of str) as a non-empty tuple of choices."""
+    if isinstance(names, str):
+        names = (names,)
+    try:
+        names = tuple(names)
+    except TypeError:
+        raise TypeError(
+            f"names must be a name or a sequence of names from {choices}, got {names!r}"
+        ) from None
+    if not names:
+        raise ValueError(f"names is empty; choose from {choices}")
+    unknown = {n for n in names if not isinstance(n, str) or n not in choices}
+    if unknown:
+        raise ValueError(
+            f"unknown photographs {sorted(unknown, key=repr)}; choose from {choices}"
+        )
+    return names
 
 
 def load_photographs(names=PHOTOGRAPHS, downsample_factor=2):
@@ -83,27 +172,28 @@ def load_photographs(names=PHOTOGRAPHS, downsample_factor=2):
     Returns
     -------
     list of ndarray
-        One float64 array of shape (height, width) per name, values in [0, 1].
+        One float64 array of shape (height, width) per name, values in [0, 1]:
+        pixels scaled by their dtype (``skimage.util.img_as_float``), colour
+        converted with ``skimage.color.rgb2gray``, an alpha channel dropped.
+
+    Raises
+    ------
+    ImportError
+        If the package that ships a photograph is not installed.
+    FileNotFoundError
+        If its data file is missing or unreadable (the message names the package).
 
     Notes
     -----
     Defined in chapter 6, "Natural images: whitening and patches". Nothing is
     downloaded: the images are part of the installed packages.
     """
-    from skimage.color import rgb2gray
-
-    if isinstance(names, str):
-        names = (names,)
-    unknown = set(names) - set(PHOTOGRAPHS)
-    if unknown:
-        raise ValueError(
-            f"unknown photographs {sorted(unknown)}; choose from {PHOTOGRAPHS}"
-        )
-    images = []
-    for rgb in _shipped_photographs(names):
-        grey = rgb2gray(rgb) if rgb.ndim == 3 else rgb / 255.0
-        images.append(downsample(np.asarray(grey, dtype=np.float64), downsample_factor))
-    return images
+    names = _check_names(names, PHOTOGRAPHS)
+    downsample_factor = check_int(downsample_factor, "downsample_factor")
+    return [
+        downsample(_photograph_to_float(image, name), downsample_factor)
+        for image, name in zip(_shipped_photographs(names), names, strict=True)
+    ]
 
 
 # chapters/06_natural_images.ipynb, cell "whiten"
@@ -139,8 +229,7 @@ def whiten_image(image, f0=0.4):
     Defined in chapter 6, "Natural images: whitening and patches".
     """
     image = _check_image(image)
-    if not np.isscalar(f0) or not 0 < f0 <= 0.5:
-        raise ValueError(f"f0 must be in (0, 0.5] cycles per pixel, got {f0!r}")
+    f0 = check_real(f0, "f0", 0.0, 0.5, open_low=True)
     if np.ptp(image) == 0:  # test before filtering: rounding would leave noise
         raise ValueError("image is constant: there is nothing to whiten")
     h, w = image.shape
@@ -160,7 +249,7 @@ def radial_power_spectrum(image, n_bins=30, f_min=0.004):
     n_bins : int, optional
         Number of frequency bins between ``f_min`` and 0.5 cycles per pixel.
     f_min : float, optional
-        Lowest frequency, in cycles per pixel.
+        Lowest frequency, in cycles per pixel, in (0, 0.5).
 
     Returns
     -------
@@ -174,6 +263,8 @@ def radial_power_spectrum(image, n_bins=30, f_min=0.004):
     Defined in chapter 6, "Natural images: whitening and patches"; eq-power-law.
     """
     image = _check_image(image)
+    n_bins = check_int(n_bins, "n_bins")
+    f_min = check_real(f_min, "f_min", 0.0, 0.5, open_low=True, open_high=True)
     power = np.abs(np.fft.fft2(image - image.mean())) ** 2 / image.size
     edges = np.geomspace(f_min, 0.5, n_bins + 1)
     # Bins are (low, high]: the Nyquist frequency 0.5 belongs to the last one.
@@ -198,7 +289,7 @@ def sample_patches(images, patch_size, num_patches, rng=None):
         Side ``p`` of the square patches.
     num_patches : int
         Number of patches ``n``.
-    rng : numpy.random.Generator or int or None, optional
+    rng : numpy.random.Generator or int >= 0 or None, optional
         Source of randomness (an int seeds a new generator).
 
     Returns
@@ -219,19 +310,14 @@ def sample_patches(images, patch_size, num_patches, rng=None):
     images = [_check_image(im, "each image") for im in images]
     if not images:
         raise ValueError("images is empty")
-    for name, value in (("patch_size", patch_size), ("num_patches", num_patches)):
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int | np.integer)
-            or value < 1
-        ):
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    patch_size = check_int(patch_size, "patch_size")
+    num_patches = check_int(num_patches, "num_patches")
     smallest = min(min(im.shape) for im in images)
     if patch_size > smallest:
         raise ValueError(
             f"patch_size {patch_size} exceeds the smallest image side, {smallest}"
         )
-    rng = np.random.default_rng(rng)
+    rng = check_random_state(rng, "rng")
     which = rng.integers(len(images), size=num_patches)
     offsets = np.arange(patch_size)
     patches = np.empty((num_patches, patch_size, patch_size))
@@ -262,19 +348,18 @@ def normalize_patches(patches):
     Returns
     -------
     ndarray, shape (n_pixels, n_patches)
-        Values in [0.1, 0.9]; 0.5 is a patch's mean.
+        float64 values in [0.1, 0.9]; 0.5 is a patch's mean.
 
     Notes
     -----
     Defined in chapter 6, "Natural images: whitening and patches".
     """
-    patches = np.asarray(patches, dtype=np.float64)
-    if patches.ndim != 2:
+    patches = as_real_array(patches, "patches").astype(np.float64, copy=False)
+    if patches.ndim != 2 or 0 in patches.shape:
         raise ValueError(
-            f"patches must be 2-D (n_pixels, n_patches), got {patches.shape}"
+            "patches must be a non-empty 2-D array (n_pixels, n_patches), got shape "
+            f"{patches.shape}"
         )
-    if not np.all(np.isfinite(patches)):
-        raise ValueError("patches contains NaN or inf")
     if np.all(np.ptp(patches, axis=0) == 0):  # before rounding can hide it
         raise ValueError("every patch is constant: nothing to normalize")
     centred = patches - patches.mean(axis=0, keepdims=True)
