@@ -8,6 +8,8 @@ Every function here is derived and checked in that chapter.
 # chapters/15_modern_saes.ipynb, cell "adam-imports"
 import numpy as np
 
+from saelib.validation import check_real
+
 
 # chapters/15_modern_saes.ipynb, cell "adam"
 class Adam:
@@ -48,12 +50,12 @@ class Adam:
                 value.dtype, np.floating
             ):
                 raise TypeError(f"params[{name!r}] must be a float ndarray")
-        if not np.isscalar(learning_rate) or not learning_rate > 0:
-            raise ValueError(f"learning_rate must be > 0, got {learning_rate!r}")
-        if len(betas) != 2 or not all(0 <= b < 1 for b in betas):
+        check_real(learning_rate, "learning_rate", low=0.0, open_low=True)
+        if not isinstance(betas, tuple | list) or len(betas) != 2:
             raise ValueError(f"betas must be two numbers in [0, 1), got {betas!r}")
-        if not np.isscalar(eps) or not eps > 0:
-            raise ValueError(f"eps must be > 0, got {eps!r}")
+        for i, beta in enumerate(betas):
+            check_real(beta, f"betas[{i}]", low=0.0, high=1.0, open_high=True)
+        check_real(eps, "eps", low=0.0, open_low=True)
         self.params = params
         self.learning_rate = float(learning_rate)
         self.betas = (float(betas[0]), float(betas[1]))
@@ -63,7 +65,11 @@ class Adam:
         self.t = 0
 
     def step(self, grads):
-        """Take one Adam step with ``grads`` (a dict with the keys of ``params``)."""
+        """Take one Adam step with ``grads`` (a dict with the keys of ``params``).
+
+        Raises ``FloatingPointError``, naming the step, before changing anything
+        when a gradient holds NaN or inf: the moments would carry it forever.
+        """
         if set(grads) != set(self.params):
             raise ValueError(
                 f"grads must have the keys {sorted(self.params)}, got {sorted(grads)}"
@@ -73,6 +79,13 @@ class Adam:
                 raise ValueError(
                     f"grads[{name!r}] has shape {np.shape(grads[name])}, "
                     f"expected {p.shape}"
+                )
+            if np.iscomplexobj(grads[name]):
+                raise TypeError(f"grads[{name!r}] must be real, got complex")
+            if not np.all(np.isfinite(grads[name])):
+                raise FloatingPointError(
+                    f"Adam step {self.t + 1}: grads[{name!r}] holds NaN or inf; "
+                    "nothing was updated"
                 )
         self.t += 1
         beta1, beta2 = self.betas

@@ -8,19 +8,20 @@ Every function here is derived and checked in that chapter.
 # chapters/07_training_visualization.ipynb, cell "estimator-imports"
 import numpy as np
 
+from saelib.base import AutoencoderEstimator
 from saelib.fast import SparseAutoencoderObjective
-from saelib.network import (
-    _check_sizes,
-    forward_propagation,
-    initialize_parameters,
-    sigmoid,
-    unpack_parameters,
-)
+from saelib.network import initialize_parameters, sigmoid, unpack_parameters
 from saelib.optimize import minimize_lbfgs
+from saelib.validation import (
+    check_int,
+    check_nonnegative,
+    check_random_state,
+    check_real,
+)
 
 
 # chapters/07_training_visualization.ipynb, cell "estimator"
-class SparseAutoencoder:
+class SparseAutoencoder(AutoencoderEstimator):
     """The sparse autoencoder of the notes as a scikit-learn-style estimator.
 
     Parameters
@@ -64,20 +65,14 @@ class SparseAutoencoder:
     -----
     Defined in chapter 7, "Training and visualization: edge detectors emerge".
     ``X`` is ``(n_samples, n_features)``, one example per row, with values in
-    [0, 1] for ``fit`` (the decoder is a sigmoid).
+    [0, 1] for ``fit`` (the decoder is a sigmoid; values beyond by rounding
+    only, at most 8 machine epsilons, are clipped). ``transform`` and
+    ``inverse_transform`` return float32 for float32 input and float64
+    otherwise.
     """
 
-    _PARAMS = (
-        "hidden_size",
-        "sparsity_param",
-        "beta",
-        "lambda_",
-        "max_iter",
-        "random_state",
-        "verbose",
-        "dtype",
-        "n_threads",
-    )
+    _fitted_attribute = "W1_"
+    _n_units_parameter = "hidden_size"
 
     def __init__(
         self,
@@ -101,63 +96,27 @@ class SparseAutoencoder:
         self.dtype = dtype
         self.n_threads = n_threads
 
-    def get_params(self, deep=True):
-        """Return the constructor's parameters as a dict."""
-        return {name: getattr(self, name) for name in self._PARAMS}
-
-    def set_params(self, **params):
-        """Set constructor parameters; returns ``self``."""
-        for name, value in params.items():
-            if name not in self._PARAMS:
-                raise ValueError(
-                    f"unknown parameter {name!r}; expected one of {self._PARAMS}"
-                )
-            setattr(self, name, value)
-        return self
-
-    def __repr__(self):
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
-        return f"SparseAutoencoder({args})"
-
-    def _check_X(self, X, fitting):
-        X = np.asarray(X)
-        if X.ndim != 2:
-            raise ValueError(
-                f"X must be 2-D (n_samples, n_features), got shape {X.shape}; "
-                "reshape a single example with X.reshape(1, -1)"
-            )
-        if not np.issubdtype(X.dtype, np.number) or np.issubdtype(
-            X.dtype, np.complexfloating
-        ):
-            raise ValueError(f"X must hold real numbers, got dtype {X.dtype}")
-        X = X.astype(np.float64, copy=False)
-        if not np.all(np.isfinite(X)):
-            raise ValueError("X contains NaN or inf")
-        if not fitting:
-            if not hasattr(self, "W1_"):
-                raise ValueError(
-                    "this SparseAutoencoder is not fitted yet: call fit(X)"
-                )
-            if X.shape[1] != self.n_features_in_:
-                raise ValueError(
-                    f"X has {X.shape[1]} features, but the model was fitted with "
-                    f"{self.n_features_in_}"
-                )
-        return X
+    def _validate_hyperparameters(self):
+        check_int(self.hidden_size, "hidden_size")
+        check_real(self.sparsity_param, "sparsity_param", 0, 1, True, True)
+        check_nonnegative(self.beta, "beta")
+        check_nonnegative(self.lambda_, "lambda_")
+        check_int(self.max_iter, "max_iter")
+        check_int(self.n_threads, "n_threads")
+        if self.dtype not in (np.float32, np.float64, "float32", "float64"):
+            raise ValueError(f"dtype must be float32 or float64, got {self.dtype!r}")
 
     def fit(self, X, y=None):
         """Learn the weights from ``X`` (n_samples, n_features), values in [0, 1].
 
         Returns ``self``. ``y`` is ignored (present for scikit-learn pipelines).
         """
-        X = self._check_X(X, fitting=True)
+        self._validate_hyperparameters()
+        X = _clip_rounding(self._validate_X(X, reset=True))
+        rng = check_random_state(self.random_state)
         n_features = X.shape[1]
-        _check_sizes(n_features, self.hidden_size)
-        if np.dtype(self.dtype) not in (np.float32, np.float64):
-            raise ValueError(f"dtype must be float32 or float64, got {self.dtype!r}")
         # The notes' layout, one example per column, in the training precision.
         data = np.ascontiguousarray(X.T, dtype=self.dtype)
-        # Checks every hyperparameter and X, and lays out the data, once.
         cost = SparseAutoencoderObjective(
             n_features,
             self.hidden_size,
@@ -167,9 +126,7 @@ class SparseAutoencoder:
             data,
             n_threads=self.n_threads,
         )
-        theta0 = initialize_parameters(
-            self.hidden_size, n_features, rng=self.random_state
-        )
+        theta0 = initialize_parameters(self.hidden_size, n_features, rng=rng)
         result = minimize_lbfgs(
             cost, theta0, max_iter=self.max_iter, progress=self.verbose
         )
@@ -180,22 +137,48 @@ class SparseAutoencoder:
             b1.copy(),
             b2.copy(),
         )
-        self.n_features_in_ = n_features
         self.n_iter_ = result.n_iter
         self.loss_curve_ = result.cost_history
         return self
 
     def transform(self, X):
         """Hidden activations, shape (n_samples, hidden_size)."""
-        X = self._check_X(X, fitting=False)
-        return sigmoid(X @ self.W1_.T + self.b1_)
+        X = self._validate_X(X, reset=False)
+        W1, b1 = (p.astype(X.dtype, copy=False) for p in (self.W1_, self.b1_))
+        return sigmoid(X @ W1.T + b1)
 
-    def fit_transform(self, X, y=None):
-        """Fit, then return the hidden activations of ``X``."""
-        return self.fit(X).transform(X)
+    def inverse_transform(self, X):
+        """Outputs ``f(W2 a + b2)`` of hidden activations (the decoder).
+
+        ``X`` is (n_samples, hidden_size); returns (n_samples, n_features).
+        """
+        H = self._validate_codes(X)
+        W2, b2 = (p.astype(H.dtype, copy=False) for p in (self.W2_, self.b2_))
+        return sigmoid(H @ W2.T + b2)
 
     def reconstruct(self, X):
         """Reconstructions ``h(x)``, shape (n_samples, n_features)."""
-        X = self._check_X(X, fitting=False)
-        _, a3 = forward_propagation(self.W1_, self.b1_, self.W2_, self.b2_, X.T)
-        return a3.T
+        return self.inverse_transform(self.transform(X))
+
+
+def _clip_rounding(X):
+    """Return X with values in [0, 1], clipping excess at rounding level only.
+
+    Rescaled data can overshoot by an ulp (scikit-learn's MinMaxScaler gives
+    1.0000000000000002): 8 machine epsilons of X's dtype are let through, and
+    clipped, so the cost sees exactly [0, 1]. Anything more is an error.
+    """
+    low, high = float(X.min()), float(X.max())
+    tolerance = 8 * np.finfo(X.dtype).eps
+    if low < -tolerance or high > 1 + tolerance:
+        excess = (
+            f"{-low:.3g} below 0" if low < -tolerance else f"{high - 1:.3g} above 1"
+        )
+        raise ValueError(
+            "X must hold values in [0, 1], the range of the sigmoid decoder; got "
+            f"min {low:.6g} and max {high:.6g} ({excess}). Rescale it, e.g. with "
+            "sklearn.preprocessing.MinMaxScaler or saelib.normalize_patches"
+        )
+    if low < 0 or high > 1:
+        X = np.clip(X, 0.0, 1.0)
+    return X

@@ -9,6 +9,13 @@ Every function here is derived and checked in that chapter.
 import numpy as np
 
 from saelib.adam import Adam
+from saelib.base import AutoencoderEstimator
+from saelib.validation import (
+    check_int,
+    check_nonnegative,
+    check_random_state,
+    check_real,
+)
 
 PARAM_NAMES = ("W_enc", "b_enc", "W_dec", "b_dec")
 
@@ -362,82 +369,38 @@ def auxk_loss(params, X, residual, dead, aux_k):
 
 
 # chapters/15_modern_saes.ipynb, cell "modern-base"
-class _ModernSparseAutoencoder:
+class _ModernSparseAutoencoder(AutoencoderEstimator):
     """Shared training loop of the ReLU and TopK autoencoders (chapter 15)."""
 
-    _PARAMS = ()
+    _fitted_attribute = "W_dec_"
+    _n_units_parameter = "n_latents"
     # A resampled latent's encoder row: this times the mean norm of live rows.
     _resample_scale = 1.0
 
-    def get_params(self, deep=True):
-        """Return the constructor's parameters as a dict."""
-        return {name: getattr(self, name) for name in self._PARAMS}
-
-    def set_params(self, **params):
-        """Set constructor parameters; returns ``self``."""
-        for name, value in params.items():
-            if name not in self._PARAMS:
-                raise ValueError(
-                    f"unknown parameter {name!r}; expected one of {self._PARAMS}"
-                )
-            setattr(self, name, value)
-        return self
-
-    def __repr__(self):
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
-        return f"{type(self).__name__}({args})"
-
-    def _validate(self):
+    def _validate_hyperparameters(self):
         """Raise a clear error for a bad hyperparameter, before any work."""
-        n = self.n_latents
-        if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
-            raise ValueError(f"n_latents must be a positive int, got {n!r}")
+        check_int(self.n_latents, "n_latents")
         for name in ("n_epochs", "batch_size", "dead_steps_threshold"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int | np.integer):
-                raise ValueError(f"{name} must be a positive int, got {value!r}")
-            if value < 1:
-                raise ValueError(f"{name} must be a positive int, got {value!r}")
-        r = self.resample_every
-        if r is not None and (
-            isinstance(r, bool) or not isinstance(r, int | np.integer) or r < 1
-        ):
-            raise ValueError(
-                f"resample_every must be None or a positive int, got {r!r}"
-            )
-        lr = self.learning_rate
-        if isinstance(lr, bool) or not np.isscalar(lr) or not 0 < lr < np.inf:
-            raise ValueError(f"learning_rate must be a number > 0, got {lr!r}")
-        if np.dtype(self.dtype) not in (np.float32, np.float64):
+            check_int(getattr(self, name), name)
+        if self.resample_every is not None:
+            check_int(self.resample_every, "resample_every")
+        check_real(self.learning_rate, "learning_rate", low=0.0, open_low=True)
+        if self.dtype not in (np.float32, np.float64, "float32", "float64"):
             raise ValueError(f"dtype must be float32 or float64, got {self.dtype!r}")
 
-    def _check_X(self, X, fitting):
-        X = np.asarray(X)
-        if X.ndim != 2:
+    def _check_scale(self, X):
+        """Refuse data whose squared errors would overflow the training dtype."""
+        dtype = np.dtype(self.dtype)
+        # Squared errors of n_features entries must stay far below the largest
+        # float: |x| up to sqrt(max / n_features) / 16 leaves 256x headroom.
+        limit = np.sqrt(np.finfo(dtype).max / X.shape[1]) / 16
+        largest = float(np.max(np.abs(X)))
+        if largest > limit:
             raise ValueError(
-                f"X must be 2-D (n_samples, n_features), got shape {X.shape}; "
-                "reshape a single example with X.reshape(1, -1)"
+                f"X is too large to train in {dtype}: max |X| = {largest:.3g}, and "
+                f"squared errors overflow beyond about {limit:.3g}; scale X down "
+                "(e.g. sklearn.preprocessing.StandardScaler) or use dtype=np.float64"
             )
-        if not np.issubdtype(X.dtype, np.number) or np.issubdtype(
-            X.dtype, np.complexfloating
-        ):
-            raise ValueError(f"X must hold real numbers, got dtype {X.dtype}")
-        if not np.all(np.isfinite(X)):
-            raise ValueError("X contains NaN or inf")
-        if fitting:
-            if X.shape[0] < 1 or X.shape[1] < 1:
-                raise ValueError(f"X must not be empty, got shape {X.shape}")
-        else:
-            if not hasattr(self, "W_dec_"):
-                raise ValueError(
-                    f"this {type(self).__name__} is not fitted yet: call fit(X)"
-                )
-            if X.shape[1] != self.n_features_in_:
-                raise ValueError(
-                    f"X has {X.shape[1]} features, but the model was fitted with "
-                    f"{self.n_features_in_}"
-                )
-        return X
 
     def _init_params(self, X, rng):
         """Random unit-norm decoder, encoder its transpose, b_dec the data mean."""
@@ -491,10 +454,11 @@ class _ModernSparseAutoencoder:
 
         ``y`` is ignored (present for scikit-learn pipelines).
         """
-        self._validate()
-        X = self._check_X(X, fitting=True)
+        self._validate_hyperparameters()
+        X = self._validate_X(X, reset=True)
+        self._check_scale(X)
         X = np.ascontiguousarray(X, dtype=self.dtype)
-        rng = np.random.default_rng(self.random_state)
+        rng = check_random_state(self.random_state)
         params = self._init_params(X, rng)
         optimizer = Adam(params, learning_rate=self.learning_rate)
         steps_since_fired = np.zeros(self.n_latents, dtype=np.int64)
@@ -507,6 +471,12 @@ class _ModernSparseAutoencoder:
                 batch = X[order[start : start + self.batch_size]]
                 dead = steps_since_fired >= self.dead_steps_threshold
                 loss, grads, codes = self._loss_and_grads(params, batch, dead)
+                if not np.isfinite(loss):  # Adam would carry it into every weight
+                    raise FloatingPointError(
+                        f"{type(self).__name__}.fit: the loss became {loss} at step "
+                        f"{step + 1} (epoch {epoch + 1}); lower learning_rate or "
+                        "scale X down"
+                    )
                 total += loss * batch.shape[0]
                 steps_since_fired += 1
                 steps_since_fired[np.any(codes > 0, axis=0)] = 0
@@ -531,7 +501,6 @@ class _ModernSparseAutoencoder:
                 )
         self.W_enc_, self.b_enc_ = params["W_enc"], params["b_enc"]
         self.W_dec_, self.b_dec_ = params["W_dec"], params["b_dec"]
-        self.n_features_in_ = X.shape[1]
         self.n_steps_ = step
         self.history_ = history
         self.dead_history_ = dead_history
@@ -548,26 +517,28 @@ class _ModernSparseAutoencoder:
         }
 
     def transform(self, X):
-        """Latent codes, shape (n_samples, n_latents), non-negative and sparse."""
-        X = self._check_X(X, fitting=False).astype(self.W_dec_.dtype, copy=False)
-        return self._codes(self._params(), X)
+        """Latent codes, shape (n_samples, n_latents), non-negative and sparse.
 
-    def fit_transform(self, X, y=None):
-        """Fit, then return the codes of ``X``."""
-        return self.fit(X).transform(X)
+        Computed in X's precision (float32 or float64).
+        """
+        X = self._validate_X(X, reset=False)
+        params = {k: v.astype(X.dtype, copy=False) for k, v in self._params().items()}
+        return self._codes(params, X)
 
-    def decode(self, codes):
-        """Reconstructions ``W_dec f + b_dec`` of codes (n_samples, n_latents)."""
-        if not hasattr(self, "W_dec_"):
-            raise ValueError(
-                f"this {type(self).__name__} is not fitted yet: call fit(X)"
-            )
-        codes = _check_batch(codes, self.n_latents, "codes")
-        return codes @ self.W_dec_.T + self.b_dec_
+    def inverse_transform(self, X):
+        """Reconstructions ``W_dec f + b_dec`` of codes ``X`` (n_samples, n_latents).
+
+        Returns an array of shape (n_samples, n_features), in X's precision.
+        """
+        codes = self._validate_codes(X)
+        W_dec, b_dec = (
+            a.astype(codes.dtype, copy=False) for a in (self.W_dec_, self.b_dec_)
+        )
+        return codes @ W_dec.T + b_dec
 
     def reconstruct(self, X):
         """Reconstructions, shape (n_samples, n_features)."""
-        return self.decode(self.transform(X))
+        return self.inverse_transform(self.transform(X))
 
 
 # chapters/15_modern_saes.ipynb, cell "relu-estimator"
@@ -627,19 +598,6 @@ class ReLUSparseAutoencoder(_ModernSparseAutoencoder):
     ``X`` is ``(n_samples, n_features)``, one example per row, any real values.
     """
 
-    _PARAMS = (
-        "n_latents",
-        "l1_coeff",
-        "learning_rate",
-        "n_epochs",
-        "batch_size",
-        "dead_steps_threshold",
-        "resample_every",
-        "random_state",
-        "verbose",
-        "dtype",
-    )
-
     def __init__(
         self,
         n_latents=256,
@@ -663,11 +621,10 @@ class ReLUSparseAutoencoder(_ModernSparseAutoencoder):
         self.random_state = random_state
         self.verbose = verbose
         self.dtype = dtype
-        self._validate()
 
-    def _validate(self):
-        super()._validate()
-        _check_nonnegative(self.l1_coeff, "l1_coeff")
+    def _validate_hyperparameters(self):
+        super()._validate_hyperparameters()
+        check_nonnegative(self.l1_coeff, "l1_coeff")
 
     # Bricken et al.'s 0.2: a small positive pre-activation already fires a ReLU.
     _resample_scale = 0.2
@@ -732,21 +689,6 @@ class TopKSparseAutoencoder(_ModernSparseAutoencoder):
     ``X`` is ``(n_samples, n_features)``, one example per row, any real values.
     """
 
-    _PARAMS = (
-        "n_latents",
-        "k",
-        "aux_k",
-        "aux_coeff",
-        "dead_steps_threshold",
-        "learning_rate",
-        "n_epochs",
-        "batch_size",
-        "resample_every",
-        "random_state",
-        "verbose",
-        "dtype",
-    )
-
     def __init__(
         self,
         n_latents=256,
@@ -774,14 +716,18 @@ class TopKSparseAutoencoder(_ModernSparseAutoencoder):
         self.random_state = random_state
         self.verbose = verbose
         self.dtype = dtype
-        self._validate()
 
-    def _validate(self):
-        super()._validate()
-        _check_k(self.k, self.n_latents)
-        if self.aux_k is not None:
-            _check_k(self.aux_k, self.n_latents, "aux_k")
-        _check_nonnegative(self.aux_coeff, "aux_coeff")
+    def _validate_hyperparameters(self):
+        super()._validate_hyperparameters()
+        for name in ("k", "aux_k"):
+            value = getattr(self, name)
+            if name == "aux_k" and value is None:
+                continue  # no AuxK loss
+            if check_int(value, name) > self.n_latents:
+                raise ValueError(
+                    f"{name} must be at most n_latents={self.n_latents}, got {value}"
+                )
+        check_nonnegative(self.aux_coeff, "aux_coeff")
 
     # A TopK latent fires only if it beats the k-th largest pre-activation: a
     # resampled encoder row needs the full norm of the live ones.
