@@ -11,6 +11,7 @@ import numpy as np
 from saelib.adam import Adam
 from saelib.base import AutoencoderEstimator
 from saelib.validation import (
+    as_real_array,
     check_int,
     check_nonnegative,
     check_random_state,
@@ -46,32 +47,18 @@ def _check_params(params):
 
 def _check_batch(X, n_features, name="X"):
     """Return X as a 2-D float array (n_samples, n_features), or raise."""
-    X = np.asarray(X)
+    X = as_real_array(X, name)
     if X.ndim != 2 or X.shape[1] != n_features:
         raise ValueError(
             f"{name} must have shape (n_samples, {n_features}), got {X.shape}"
         )
-    if not np.issubdtype(X.dtype, np.floating):
-        X = X.astype(np.float64)
-    if not np.all(np.isfinite(X)):
-        raise ValueError(f"{name} contains NaN or inf")
     return X
 
 
 def _check_k(k, n_latents, name="k"):
     """Raise unless 1 <= k <= n_latents is an integer."""
-    if isinstance(k, bool) or not isinstance(k, int | np.integer):
-        raise TypeError(f"{name} must be an int, got {type(k).__name__}")
-    if not 1 <= k <= n_latents:
+    if not 1 <= check_int(k, name) <= n_latents:
         raise ValueError(f"{name} must be in [1, n_latents={n_latents}], got {k}")
-
-
-def _check_nonnegative(value, name):
-    """Raise unless value is a finite number >= 0."""
-    if isinstance(value, bool) or not np.isscalar(value) or not np.isfinite(value):
-        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
-    if value < 0:
-        raise ValueError(f"{name} must be >= 0, got {value!r}")
 
 
 def flatten_params(params):
@@ -195,7 +182,7 @@ def relu_sae_loss(params, X, l1_coeff):
     """
     n_features, _ = _check_params(params)
     X = _check_batch(X, n_features)
-    _check_nonnegative(l1_coeff, "l1_coeff")
+    check_nonnegative(l1_coeff, "l1_coeff")
     loss, grads, _ = _relu_loss(params, X, l1_coeff)
     return loss, grads
 
@@ -719,14 +706,9 @@ class TopKSparseAutoencoder(_ModernSparseAutoencoder):
 
     def _validate_hyperparameters(self):
         super()._validate_hyperparameters()
-        for name in ("k", "aux_k"):
-            value = getattr(self, name)
-            if name == "aux_k" and value is None:
-                continue  # no AuxK loss
-            if check_int(value, name) > self.n_latents:
-                raise ValueError(
-                    f"{name} must be at most n_latents={self.n_latents}, got {value}"
-                )
+        _check_k(self.k, self.n_latents)
+        if self.aux_k is not None:  # None: no AuxK loss
+            _check_k(self.aux_k, self.n_latents, "aux_k")
         check_nonnegative(self.aux_coeff, "aux_coeff")
 
     # A TopK latent fires only if it beats the k-th largest pre-activation: a

@@ -358,7 +358,7 @@ def test_bad_hyperparameters_raise_in_fit_not_at_construction(make, error, messa
 
 def test_bad_hyperparameter_set_later_raises_in_fit_before_work():
     model = TopKSparseAutoencoder(n_latents=8, k=2).set_params(k=20)
-    with pytest.raises(ValueError, match="k must be at most"):
+    with pytest.raises(ValueError, match="k must be in"):
         model.fit(small_data())
     assert not hasattr(model, "W_dec_")
 

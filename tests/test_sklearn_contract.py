@@ -158,7 +158,7 @@ def test_sparse_autoencoder_names_a_bad_hyperparameter_in_fit_not_init(
     [
         (ReLUSparseAutoencoder, dict(l1_coeff=-1.0), "l1_coeff"),
         (ReLUSparseAutoencoder, dict(learning_rate="0.1"), "learning_rate"),
-        (TopKSparseAutoencoder, dict(n_latents=4, k=5), "k must be at most"),
+        (TopKSparseAutoencoder, dict(n_latents=4, k=5), "k must be in"),
         (TopKSparseAutoencoder, dict(aux_k=0), "aux_k"),
         (TopKSparseAutoencoder, dict(random_state=-1), "random_state"),
     ],
