@@ -8,6 +8,7 @@ Every function here is derived and checked in that chapter.
 # chapters/07_training_visualization.ipynb, cell "filter-metrics-imports"
 import numpy as np
 
+from saelib.validation import check_int
 from saelib.visualize import _check_filters
 
 
@@ -72,7 +73,8 @@ def orientation_selectivity(filters, n_fft=33):
     Defined in chapter 7, "Training and visualization: edge detectors emerge".
     """
     w = _as_square_filters(filters)
-    if not isinstance(n_fft, int | np.integer) or n_fft < w.shape[1] or n_fft % 2 == 0:
+    n_fft = check_int(n_fft, "n_fft")
+    if n_fft < w.shape[1] or n_fft % 2 == 0:
         raise ValueError(
             f"n_fft must be odd and >= the filter side {w.shape[1]}, got {n_fft!r}"
         )

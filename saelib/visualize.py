@@ -8,21 +8,24 @@ Every function here is derived and checked in that chapter.
 # chapters/07_training_visualization.ipynb, cell "visualize-imports"
 import numpy as np
 
+from saelib.validation import as_real_array, check_int
+
 
 # chapters/07_training_visualization.ipynb, cell "display-network"
 def _check_filters(filters, name="filters"):
-    """Return filters as a float array (p * p, n) and the side p, or raise."""
-    filters = np.asarray(filters, dtype=np.float64)
-    if filters.ndim != 2 or filters.shape[1] == 0:
-        raise ValueError(f"{name} must be 2-D (p * p, n_filters), got {filters.shape}")
+    """Return filters as a finite float64 array (p * p, n) and the side p, or raise."""
+    filters = as_real_array(filters, name).astype(np.float64, copy=False)
+    if filters.ndim != 2 or 0 in filters.shape:
+        raise ValueError(
+            f"{name} must be a non-empty 2-D array (p * p, n_filters), got shape "
+            f"{filters.shape}"
+        )
     side = int(round(np.sqrt(filters.shape[0])))
     if side * side != filters.shape[0]:
         raise ValueError(
             f"each column of {name} must be a square image; {filters.shape[0]} "
             "pixels is not a square"
         )
-    if not np.all(np.isfinite(filters)):
-        raise ValueError(f"{name} contains NaN or inf")
     return filters, side
 
 
@@ -40,20 +43,8 @@ def _full_contrast(A, remove_mean):
 def _tile(images, n_cols, padding, background):
     """Lay images (n, p, p) or (n, p, p, channels) out on a grid, row by row."""
     n, side = images.shape[0], images.shape[1]
-    if n_cols is None:
-        n_cols = int(np.ceil(np.sqrt(n)))
-    elif (
-        isinstance(n_cols, bool)
-        or not isinstance(n_cols, int | np.integer)
-        or n_cols < 1
-    ):
-        raise ValueError(f"n_cols must be a positive integer, got {n_cols!r}")
-    if (
-        isinstance(padding, bool)
-        or not isinstance(padding, int | np.integer)
-        or padding < 0
-    ):
-        raise ValueError(f"padding must be an integer >= 0, got {padding!r}")
+    n_cols = int(np.ceil(np.sqrt(n))) if n_cols is None else check_int(n_cols, "n_cols")
+    padding = check_int(padding, "padding", minimum=0)
     n_rows = int(np.ceil(n / n_cols))
     step = side + padding
     shape = (n_rows * step + padding, n_cols * step + padding) + images.shape[3:]
@@ -95,6 +86,8 @@ def display_network(A, n_cols=None, padding=1, remove_mean=True, ax=None):
     filter loses its own).
     """
     A, side = _check_filters(A, "A")
+    if not isinstance(remove_mean, bool | np.bool_):
+        raise TypeError(f"remove_mean must be True or False, got {remove_mean!r}")
     scaled = _full_contrast(A, remove_mean)
     tiles = _tile(scaled.T.reshape(-1, side, side), n_cols, padding, background=-1.0)
     if ax is not None:

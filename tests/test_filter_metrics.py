@@ -475,3 +475,27 @@ def test_orientation_rejects_an_even_n_fft(n_fft):
     # An even grid has a Nyquist frequency with no single orientation.
     with pytest.raises(ValueError, match="odd"):
         orientation_selectivity(random_filters(38, 8, 2), n_fft=n_fft)
+
+
+# --- reliability (issue 12) ------------------------------------------------------
+
+FILTERS = np.random.default_rng(6).standard_normal((49, 4))
+
+
+@pytest.mark.parametrize("measure", [localization, orientation_selectivity])
+def test_filter_measures_refuse_complex_filters(measure):
+    with pytest.raises(TypeError, match="complex"):
+        measure(FILTERS + 1j * FILTERS)
+
+
+@pytest.mark.parametrize("measure", [localization, orientation_selectivity])
+@pytest.mark.parametrize("shape", [(49, 0), (0, 4)])
+def test_filter_measures_refuse_no_pixels_or_no_filters(measure, shape):
+    with pytest.raises(ValueError, match="non-empty"):
+        measure(np.zeros(shape))
+
+
+@pytest.mark.parametrize("n_fft", ["33", True, 33.0])
+def test_orientation_selectivity_refuses_n_fft_that_is_not_an_int(n_fft):
+    with pytest.raises(TypeError, match="n_fft must be an int"):
+        orientation_selectivity(FILTERS, n_fft=n_fft)

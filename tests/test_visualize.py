@@ -333,3 +333,44 @@ def test_no_figure_is_created_without_axes():
     before = plt.get_fignums()
     display_network(filters(15, 4, 3))
     assert plt.get_fignums() == before
+
+
+# --- reliability (issue 12) ------------------------------------------------------
+
+FILTERS = np.random.default_rng(5).standard_normal((16, 5))
+
+
+def test_display_network_refuses_complex_filters():
+    with pytest.raises(TypeError, match="A must hold real numbers.*complex"):
+        display_network(FILTERS + 1j)
+
+
+@pytest.mark.parametrize("shape", [(16, 0), (0, 5), (0, 0)])
+def test_display_network_refuses_no_pixels_or_no_filters(shape):
+    with pytest.raises(ValueError, match="non-empty"):
+        display_network(np.zeros(shape))
+
+
+@pytest.mark.parametrize("n_cols", ["2", True, 2.0])
+def test_display_network_refuses_n_cols_that_is_not_an_int(n_cols):
+    with pytest.raises(TypeError, match="n_cols must be an int"):
+        display_network(FILTERS, n_cols=n_cols)
+
+
+@pytest.mark.parametrize("padding", ["1", False, 1.0])
+def test_display_network_refuses_padding_that_is_not_an_int(padding):
+    with pytest.raises(TypeError, match="padding must be an int"):
+        display_network(FILTERS, padding=padding)
+
+
+def test_display_network_refuses_negative_padding_and_zero_columns():
+    with pytest.raises(ValueError, match="padding must be an int >= 0"):
+        display_network(FILTERS, padding=-1)
+    with pytest.raises(ValueError, match="n_cols must be an int >= 1"):
+        display_network(FILTERS, n_cols=0)
+
+
+@pytest.mark.parametrize("remove_mean", ["no", 0, None])
+def test_display_network_refuses_remove_mean_that_is_not_a_bool(remove_mean):
+    with pytest.raises(TypeError, match="remove_mean must be True or False"):
+        display_network(FILTERS, remove_mean=remove_mean)
