@@ -10,6 +10,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from saelib.validation import as_real_array, check_int, check_nonnegative, check_real
+
 # An eigenvalue below n * _RANK_RTOL * (largest eigenvalue) is zero to rounding.
 _RANK_RTOL = float(np.finfo(np.float64).eps)
 
@@ -17,14 +19,7 @@ _RANK_RTOL = float(np.finfo(np.float64).eps)
 # chapters/10_pca_whitening.ipynb, cell "remove-patch-mean"
 def _as_real_matrix(X, name):
     """Return X as a finite 2-D float64 array, or raise TypeError/ValueError."""
-    array = np.asarray(X)
-    if not (
-        np.issubdtype(array.dtype, np.floating)
-        or np.issubdtype(array.dtype, np.integer)
-    ):
-        raise TypeError(
-            f"{name} must be an array of real numbers, got dtype {array.dtype}"
-        )
+    array = as_real_array(X, name, finite=False)
     if array.ndim != 2:
         raise ValueError(
             f"{name} must be 2-D (n_features, m_examples), one example per column; "
@@ -34,12 +29,6 @@ def _as_real_matrix(X, name):
     if not np.all(np.isfinite(array)):
         raise ValueError(f"{name} contains NaN or inf")
     return array
-
-
-def _is_real_number(value):
-    """True for a Python or numpy real number (not bool, str or array)."""
-    real = int | float | np.integer | np.floating
-    return isinstance(value, real) and not isinstance(value, bool | np.bool_)
 
 
 def _check_examples(X, name="X"):
@@ -93,11 +82,10 @@ def _check_k(k, n):
     """Return k, an int in [1, n] (None means n), or raise."""
     if k is None:
         return n
-    if isinstance(k, bool) or not isinstance(k, int | np.integer) or not 1 <= k <= n:
-        raise ValueError(
-            f"k must be an integer in [1, {n}] (or None for {n}), got {k!r}"
-        )
-    return int(k)
+    k = check_int(k, "k")
+    if k > n:
+        raise ValueError(f"k must be an int in [1, {n}] (or None for {n}), got {k}")
+    return k
 
 
 class PCAResult(NamedTuple):
@@ -230,12 +218,7 @@ def n_components_for_variance(variances, retain=0.99):
     -----
     Defined in chapter 10, "PCA and whitening".
     """
-    variances = np.asarray(variances)
-    if not (
-        np.issubdtype(variances.dtype, np.floating)
-        or np.issubdtype(variances.dtype, np.integer)
-    ):
-        raise TypeError(f"variances must be real numbers, got dtype {variances.dtype}")
+    variances = as_real_array(variances, "variances", finite=False)
     variances = variances.astype(np.float64, copy=False)
     if variances.ndim != 1 or variances.size == 0:
         raise ValueError(
@@ -249,21 +232,13 @@ def n_components_for_variance(variances, retain=0.99):
         )
     if variances[0] == 0:
         raise ValueError("variances are all zero: there is no variance to keep")
-    if not _is_real_number(retain) or not 0 < retain <= 1:
-        raise ValueError(f"retain must be a fraction in (0, 1], got {retain!r}")
+    retain = check_real(retain, "retain", 0.0, 1.0, open_low=True)
     cumulative = np.cumsum(variances)
     fraction = cumulative / cumulative[-1]  # ends at exactly 1.0
     return int(min(np.searchsorted(fraction, retain) + 1, variances.size))
 
 
 # chapters/10_pca_whitening.ipynb, cell "pca-whiten"
-def _check_epsilon(epsilon):
-    """Return epsilon as a float >= 0, or raise."""
-    if not _is_real_number(epsilon) or not np.isfinite(epsilon) or epsilon < 0:
-        raise ValueError(f"epsilon must be a finite number >= 0, got {epsilon!r}")
-    return float(epsilon)
-
-
 def _whitening_scales(variances, epsilon, largest, remedy):
     """Return sqrt(variances + epsilon); raise if epsilon = 0 meets a zero variance."""
     if epsilon == 0:
@@ -364,7 +339,7 @@ def pca_whiten(X, k=None, epsilon=0.0):
     """
     X = _check_examples(X)
     k = _check_k(k, X.shape[0])
-    epsilon = _check_epsilon(epsilon)
+    epsilon = check_nonnegative(epsilon, "epsilon")
     fit = pca(X)
     scales = _whitening_scales(
         fit.variances[:k],
@@ -412,7 +387,7 @@ def zca_whiten(X, epsilon=0.1):
     Defined in chapter 10, "PCA and whitening".
     """
     X = _check_examples(X)
-    epsilon = _check_epsilon(epsilon)
+    epsilon = check_nonnegative(epsilon, "epsilon")
     fit = pca(X)
     scales = _whitening_scales(
         fit.variances,
