@@ -11,43 +11,22 @@ from typing import NamedTuple
 import numpy as np
 
 from saelib.optimize import TrainResult, minimize_lbfgs
+from saelib.validation import as_real_array, check_columns, check_int, check_nonnegative
 
 
 # chapters/11_softmax_regression.ipynb, cell "softmax-probabilities"
-def _check_size(value, name, minimum=1):
-    """Raise unless value is an int >= minimum."""
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value}")
-
-
 def _check_data(data, input_size):
-    """Return data as a finite float array (input_size, m), or raise."""
-    data = np.asarray(data)
-    if not np.issubdtype(data.dtype, np.floating):
-        data = data.astype(np.float64)
-    if data.ndim != 2 or data.shape[0] != input_size or data.shape[1] < 1:
-        raise ValueError(
-            f"data must have shape (input_size, m) = ({input_size}, m) with m >= 1, "
-            f"one example per column; got shape {data.shape}"
-        )
-    if not np.all(np.isfinite(data)):
-        raise ValueError("data contains NaN or inf")
-    return data
+    """Return data as a finite float array (input_size, m), m >= 1, or raise."""
+    return check_columns(data, input_size, "data", rows="input_size")
 
 
 def _check_weights(W):
     """Return W as a finite 2-D float array (num_classes, input_size), or raise."""
-    W = np.asarray(W)
-    if not np.issubdtype(W.dtype, np.floating):
-        W = W.astype(np.float64)
+    W = as_real_array(W, "W")
     if W.ndim != 2 or W.shape[0] < 1 or W.shape[1] < 1:
         raise ValueError(
             f"W must be a 2-D array (num_classes, input_size); got shape {W.shape}"
         )
-    if not np.all(np.isfinite(W)):
-        raise ValueError("W contains NaN or inf")
     return W
 
 
@@ -114,23 +93,11 @@ def _check_labels(labels, num_classes, m):
     return labels.astype(np.int64, copy=False)
 
 
-def _check_lambda(lambda_):
-    """Raise unless lambda_ is a finite real number >= 0 (a 0-d array is fine)."""
-    is_real = (
-        not isinstance(lambda_, str | bytes)
-        and np.ndim(lambda_) == 0
-        and np.isrealobj(lambda_)
-        and np.issubdtype(np.asarray(lambda_).dtype, np.number)
-    )
-    if not is_real or not np.isfinite(lambda_) or lambda_ < 0:
-        raise ValueError(f"lambda_ must be a finite number >= 0, got {lambda_!r}")
-
-
 def _check_problem(num_classes, input_size, lambda_, data, labels):
     """Validate the arguments shared by softmax_cost and softmax_train."""
-    _check_size(num_classes, "num_classes", minimum=2)
-    _check_size(input_size, "input_size")
-    _check_lambda(lambda_)
+    check_int(num_classes, "num_classes", minimum=2)
+    check_int(input_size, "input_size")
+    check_nonnegative(lambda_, "lambda_")
     data = _check_data(data, input_size)
     labels = _check_labels(labels, num_classes, data.shape[1])
     return data, labels
@@ -179,6 +146,9 @@ def softmax_cost(theta, num_classes, input_size, lambda_, data, labels):
 
     Raises
     ------
+    TypeError
+        On sizes that are not ints, a ``lambda_`` that is not a real number, or
+        ``theta`` or ``data`` that do not hold real numbers (complex included).
     ValueError
         On a ``theta`` of the wrong length, ``data`` of the wrong shape, NaN or inf,
         labels that are not integers in ``0..num_classes - 1`` or not one per
@@ -191,17 +161,13 @@ def softmax_cost(theta, num_classes, input_size, lambda_, data, labels):
     ``W @ data`` are finite.
     """
     data, labels = _check_problem(num_classes, input_size, lambda_, data, labels)
-    theta = np.asarray(theta)
-    if not np.issubdtype(theta.dtype, np.floating):
-        theta = theta.astype(np.float64)
+    theta = as_real_array(theta, "theta")
     if theta.shape != (num_classes * input_size,):
         raise ValueError(
             f"theta must be a 1-D array of length num_classes * input_size = "
             f"{num_classes} * {input_size} = {num_classes * input_size}; got shape "
             f"{theta.shape}"
         )
-    if not np.all(np.isfinite(theta)):
-        raise ValueError("theta contains NaN or inf")
     return _softmax_cost(theta, num_classes, input_size, lambda_, data, labels)
 
 

@@ -12,13 +12,8 @@ import numpy as np
 
 from saelib.fast import _sigmoid_inplace
 from saelib.optimize import minimize_lbfgs
-from saelib.softmax import (
-    _check_data,
-    _check_labels,
-    _check_lambda,
-    _check_size,
-    _log_softmax,
-)
+from saelib.softmax import _check_data, _check_labels, _log_softmax
+from saelib.validation import as_real_array, check_int, check_nonnegative
 
 
 # chapters/13_stacked_autoencoders.ipynb, cell "stacked-pack"
@@ -67,14 +62,14 @@ def _check_config(net_config):
             f"{net_config!r}"
         )
     input_size, hidden_sizes = net_config
-    _check_size(input_size, "net_config.input_size")
+    check_int(input_size, "net_config.input_size")
     if isinstance(hidden_sizes, str | bytes) or not hasattr(hidden_sizes, "__iter__"):
         raise TypeError(
             f"net_config.hidden_sizes must be a sequence of ints, got {hidden_sizes!r}"
         )
     hidden_sizes = tuple(hidden_sizes)
     for size in hidden_sizes:
-        _check_size(size, "each of net_config.hidden_sizes")
+        check_int(size, "each of net_config.hidden_sizes")
     return NetConfig(int(input_size), tuple(int(s) for s in hidden_sizes))
 
 
@@ -125,8 +120,8 @@ def stack_to_params(stack):
         if not isinstance(layer, tuple) or len(layer) != 2:
             raise TypeError(f"stack[{index}] must be a Layer(W, b) or a pair (W, b)")
         W, b = (
-            np.asarray(layer[0], dtype=np.float64),
-            np.asarray(layer[1], dtype=np.float64),
+            as_real_array(layer[0], f"stack[{index}].W").astype(np.float64, copy=False),
+            as_real_array(layer[1], f"stack[{index}].b").astype(np.float64, copy=False),
         )
         if W.ndim != 2 or W.size == 0 or b.shape != (W.shape[0],):
             raise ValueError(
@@ -138,8 +133,6 @@ def stack_to_params(stack):
                 f"stack[{index}].W has {W.shape[1]} columns but the layer below has "
                 f"{sizes[-1]} outputs"
             )
-        if not (np.all(np.isfinite(W)) and np.all(np.isfinite(b))):
-            raise ValueError(f"stack[{index}] contains NaN or inf")
         if not sizes:
             sizes.append(W.shape[1])
         sizes.append(W.shape[0])
@@ -166,7 +159,7 @@ def params_to_stack(params, net_config):
     ``params2stack``).
     """
     net_config = _check_config(net_config)
-    params = np.asarray(params)
+    params = as_real_array(params, "params", finite=False)
     expected = _n_stack_params(net_config)
     if params.shape != (expected,):
         raise ValueError(
@@ -204,7 +197,7 @@ def pack_stacked(W_softmax, stack):
     Defined in chapter 13, "Stacked autoencoders and fine-tuning", eq-ch13-theta.
     The order is the tutorial's ``stackedAETheta = [saeSoftmaxOptTheta; stackparams]``.
     """
-    W_softmax = np.asarray(W_softmax, dtype=np.float64)
+    W_softmax = as_real_array(W_softmax, "W_softmax").astype(np.float64, copy=False)
     if W_softmax.ndim != 2 or W_softmax.size == 0:
         raise ValueError(
             "W_softmax must be 2-D (num_classes, top_size), got shape "
@@ -243,8 +236,8 @@ def unpack_stacked(theta, net_config, num_classes):
     Defined in chapter 13, "Stacked autoencoders and fine-tuning".
     """
     net_config = _check_config(net_config)
-    _check_size(num_classes, "num_classes", minimum=2)
-    theta = np.asarray(theta)
+    check_int(num_classes, "num_classes", minimum=2)
+    theta = as_real_array(theta, "theta", finite=False)
     top = (net_config.input_size, *net_config.hidden_sizes)[-1]
     expected = num_classes * top + _n_stack_params(net_config)
     if theta.ndim != 1 or theta.shape[0] != expected:
@@ -299,16 +292,12 @@ def stack_forward(stack, data):
 def _check_problem(theta, net_config, num_classes, lambda_, data, labels):
     """Validate the arguments of stacked_ae_cost; return them in working form."""
     net_config = _check_config(net_config)
-    _check_size(num_classes, "num_classes", minimum=2)
-    _check_lambda(lambda_)
+    check_int(num_classes, "num_classes", minimum=2)
+    check_nonnegative(lambda_, "lambda_")
     data = _check_data(data, net_config.input_size)
     labels = _check_labels(labels, num_classes, data.shape[1])
-    W_softmax, _ = unpack_stacked(theta, net_config, num_classes)  # checks the length
-    theta = np.asarray(theta)
-    if not np.issubdtype(theta.dtype, np.floating):
-        theta = theta.astype(np.float64)
-    if not np.all(np.isfinite(theta)):
-        raise ValueError("theta contains NaN or inf")
+    theta = as_real_array(theta, "theta")
+    unpack_stacked(theta, net_config, num_classes)  # checks the length
     return theta, net_config, data, labels
 
 
@@ -462,9 +451,8 @@ def stacked_ae_predict(theta, net_config, num_classes, data):
     Defined in chapter 13, "Stacked autoencoders and fine-tuning".
     """
     net_config = _check_config(net_config)
+    theta = as_real_array(theta, "theta")
     W_softmax, stack = unpack_stacked(theta, net_config, num_classes)
-    if not np.all(np.isfinite(theta)):
-        raise ValueError("theta contains NaN or inf")
     top = (
         stack_forward(stack, data)[-1]
         if stack
