@@ -25,19 +25,24 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	@touch $@
 
+# One BLAS thread per process, for the book as for the tests: the chapters that time
+# code measure the CPU time of one thread, and appendix B's own threads must not
+# compete with BLAS threads for the cores.
+ONE_BLAS_THREAD := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
+
 book: $(STAMP)
 	$(BIN)/python tools/vendor_assets.py
-	$(BIN)/jupyter-book build . --all -W -n --keep-going
+	$(ONE_BLAS_THREAD) $(BIN)/jupyter-book build . --all -W -n --keep-going
 	@echo
 	@echo "The book is built: open $(CURDIR)/_build/html/index.html"
 
 # Two test processes share the two cores: one BLAS thread each, or they fight.
+# The chapters that time code run beside a CPU hog (chapters/conftest.py).
 test: $(STAMP)
 	$(BIN)/python tools/vendor_assets.py
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/ruff format --check $(LINTED)
-	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 \
-		$(BIN)/python -m pytest -n 2 --dist loadfile --nbval-lax tests chapters
+	$(ONE_BLAS_THREAD) $(BIN)/python -m pytest -n 2 --dist loadfile --nbval-lax tests chapters
 
 # The benchmark of issue 5 (benchmarks/README.md); PyTorch is benchmark-only and
 # installed here, never by requirements.txt.
