@@ -9,21 +9,15 @@ Every function here is derived and checked in that chapter.
 import numpy as np
 
 from saelib.filter_metrics import localization, orientation_selectivity
+from saelib.validation import as_real_array, check_int, check_nonnegative, check_real
 
 
 # chapters/17_four_methods.ipynb, cell "dictionary-compare-measures"
 def _check_matrix(A, name):
-    """Return ``A`` as a finite 2-D float64 array, or raise naming it."""
-    A = np.asarray(A)
+    """Return ``A`` as a finite, non-empty 2-D float64 array, or raise naming it."""
+    A = as_real_array(A, name).astype(np.float64, copy=False)
     if A.ndim != 2 or A.size == 0:
         raise ValueError(f"{name} must be a non-empty 2-D array, got shape {A.shape}")
-    if not np.issubdtype(A.dtype, np.number) or np.issubdtype(
-        A.dtype, np.complexfloating
-    ):
-        raise TypeError(f"{name} must hold real numbers, got dtype {A.dtype}")
-    A = A.astype(np.float64, copy=False)
-    if not np.all(np.isfinite(A)):
-        raise ValueError(f"{name} contains NaN or inf")
     return A
 
 
@@ -52,8 +46,7 @@ def mean_l0(codes, threshold=0.0):
     Defined in chapter 17, "Four methods, the same patches".
     """
     codes = _check_matrix(codes, "codes")
-    if not np.isscalar(threshold) or not np.isfinite(threshold) or threshold < 0:
-        raise ValueError(f"threshold must be a finite number >= 0, got {threshold!r}")
+    threshold = check_nonnegative(threshold, "threshold")
     return float(np.mean(np.sum(np.abs(codes) > threshold, axis=1)))
 
 
@@ -83,18 +76,15 @@ def keep_largest(codes, k, weights=None):
     """
     codes = _check_matrix(codes, "codes")
     n_components = codes.shape[1]
-    if (
-        isinstance(k, bool)
-        or not isinstance(k, int | np.integer)
-        or not 0 <= k <= n_components
-    ):
-        raise ValueError(f"k must be an integer in [0, {n_components}], got {k!r}")
+    k = check_int(k, "k", minimum=0)
+    if k > n_components:
+        raise ValueError(f"k must be an int in [0, {n_components}], got {k}")
     if weights is None:
         weights = np.ones(n_components)
-    weights = np.asarray(weights, dtype=np.float64)
-    if weights.shape != (n_components,) or not np.all(np.isfinite(weights)):
+    weights = as_real_array(weights, "weights").astype(np.float64, copy=False)
+    if weights.shape != (n_components,):
         raise ValueError(
-            f"weights must be {n_components} finite numbers, got {weights.shape}"
+            f"weights must be {n_components} finite numbers, got shape {weights.shape}"
         )
     if np.any(weights < 0):
         raise ValueError("weights must be non-negative")
@@ -129,8 +119,7 @@ def edge_thresholds(random_filters, baseline_filters, percentile=95.0):
     Defined in chapter 17, "Four methods, the same patches"; the rule is chapter
     7's (eq-localization and eq-orientation).
     """
-    if not np.isscalar(percentile) or not 0 <= percentile <= 100:
-        raise ValueError(f"percentile must be in [0, 100], got {percentile!r}")
+    percentile = check_real(percentile, "percentile", 0.0, 100.0)
     pooled = np.concatenate(
         [localization(random_filters), localization(baseline_filters)]
     )
@@ -160,9 +149,8 @@ def is_edge_like(filters, L_threshold, O_threshold):
     -----
     Defined in chapter 17, "Four methods, the same patches".
     """
-    for name, value in (("L_threshold", L_threshold), ("O_threshold", O_threshold)):
-        if not np.isscalar(value) or not np.isfinite(value):
-            raise ValueError(f"{name} must be a finite number, got {value!r}")
+    L_threshold = check_real(L_threshold, "L_threshold")
+    O_threshold = check_real(O_threshold, "O_threshold")
     return (localization(filters) > L_threshold) & (
         orientation_selectivity(filters) > O_threshold
     )

@@ -8,16 +8,10 @@ Every function here is derived and checked in that chapter.
 # chapters/16_superposition.ipynb, cell "superposition-imports"
 import numpy as np
 
+from saelib.validation import as_real_array, check_int, check_random_state
+
 
 # chapters/16_superposition.ipynb, cell "make-data"
-def _check_positive_int(value, name):
-    """Raise unless value is an int >= 1."""
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"{name} must be >= 1, got {value}")
-
-
 def make_superposition_data(
     n_features, n_dims, n_samples, feature_probability, rng=None
 ):
@@ -40,7 +34,7 @@ def make_superposition_data(
     feature_probability : float or array_like, shape (n_features,)
         Probability ``p`` that a feature is active in an example, in [0, 1]; one
         number for all features or one per feature.
-    rng : int or numpy.random.Generator or None, default None
+    rng : int >= 0 or numpy.random.Generator or None, default None
         Seed or generator; the directions are drawn first, then the codes.
 
     Returns
@@ -58,9 +52,9 @@ def make_superposition_data(
     independent and equally important; chapter 16 says why and what that leaves
     out (correlated features, decaying frequencies).
     """
-    _check_positive_int(n_features, "n_features")
-    _check_positive_int(n_dims, "n_dims")
-    _check_positive_int(n_samples, "n_samples")
+    n_features = check_int(n_features, "n_features")
+    n_dims = check_int(n_dims, "n_dims")
+    n_samples = check_int(n_samples, "n_samples")
     p = np.asarray(feature_probability)
     if not np.issubdtype(p.dtype, np.number) or np.issubdtype(
         p.dtype, np.complexfloating
@@ -75,7 +69,7 @@ def make_superposition_data(
         )
     if not np.all((p >= 0) & (p <= 1)):  # also rejects NaN
         raise ValueError("feature_probability must lie in [0, 1]")
-    rng = np.random.default_rng(rng)
+    rng = check_random_state(rng, "rng")
     features = rng.standard_normal((n_dims, n_features))
     features /= np.linalg.norm(features, axis=0)
     active = rng.random((n_samples, n_features)) < p
@@ -87,16 +81,9 @@ def make_superposition_data(
 # chapters/16_superposition.ipynb, cell "mmcs"
 def _unit_columns(A, name):
     """Return A (2-D, finite) with every column scaled to unit norm, or raise."""
-    A = np.asarray(A)
+    A = as_real_array(A, name).astype(np.float64, copy=False)
     if A.ndim != 2 or 0 in A.shape:
         raise ValueError(f"{name} must be a non-empty 2-D array, got shape {A.shape}")
-    if not np.issubdtype(A.dtype, np.number) or np.issubdtype(
-        A.dtype, np.complexfloating
-    ):
-        raise TypeError(f"{name} must hold real numbers, got dtype {A.dtype}")
-    A = A.astype(np.float64)
-    if not np.all(np.isfinite(A)):
-        raise ValueError(f"{name} contains NaN or inf")
     norms = np.linalg.norm(A, axis=0)
     if np.any(norms == 0):
         raise ValueError(
@@ -157,6 +144,8 @@ def max_cosine_similarities(true_features, atoms, absolute=False):
     -----
     Defined in chapter 16, "Superposition, recovered".
     """
+    if not isinstance(absolute, bool | np.bool_):
+        raise TypeError(f"absolute must be True or False, got {absolute!r}")
     cosines = cosine_similarity_matrix(true_features, atoms)
     if absolute:
         cosines = np.abs(cosines)

@@ -212,3 +212,36 @@ def test_data_rejects_bad_arguments(kwargs, error, match):
     arguments.update(kwargs)
     with pytest.raises(error, match=match):
         make_superposition_data(**arguments)
+
+
+# --- reliability (issue 12) ------------------------------------------------------
+
+
+def test_data_refuses_a_negative_seed():
+    with pytest.raises(ValueError, match="rng must be an int seed >= 0"):
+        make_superposition_data(5, 3, 10, 0.1, rng=-1)
+
+
+@pytest.mark.parametrize("rng", ["0", True, 1.5])
+def test_data_refuses_a_seed_that_is_not_an_int(rng):
+    with pytest.raises(TypeError, match="rng must be an int seed"):
+        make_superposition_data(5, 3, 10, 0.1, rng=rng)
+
+
+@pytest.mark.parametrize("p", [True, np.array([True] * 5)])
+def test_data_refuses_a_bool_feature_probability(p):
+    with pytest.raises(TypeError, match="feature_probability"):
+        make_superposition_data(5, 3, 10, p, rng=0)
+
+
+@pytest.mark.parametrize("absolute", ["yes", 1, None])
+def test_mmcs_refuses_absolute_that_is_not_a_bool(absolute):
+    with pytest.raises(TypeError, match="absolute must be True or False"):
+        mmcs(np.eye(2), np.eye(2), absolute)
+    with pytest.raises(TypeError, match="absolute must be True or False"):
+        max_cosine_similarities(np.eye(2), np.eye(2), absolute)
+
+
+def test_cosines_refuse_complex_atoms():
+    with pytest.raises(TypeError, match="atoms must hold real numbers.*complex"):
+        cosine_similarity_matrix(np.eye(2), np.eye(2) + 1j)
