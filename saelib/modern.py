@@ -191,11 +191,56 @@ def relu_sae_loss(params, X, l1_coeff):
 def normalize_columns(W):
     """Scale every column of ``W`` (n_features, n_latents) to unit norm, in place.
 
+    Parameters
+    ----------
+    W : ndarray of float32 or float64, shape (n_features, n_latents)
+        Modified in place, so it must be a floating-point array.
+
+    Returns
+    -------
+    ndarray
+        ``W`` itself.
+
+    Raises
+    ------
+    TypeError
+        If ``W`` is not a real floating-point ndarray (a list, integers, complex).
+    ValueError
+        If ``W`` is not 2-D or has a zero column: it has no direction to scale
+        (rather than a column of NaN).
+
     Notes
     -----
-    Defined in chapter 15, "From sigmoid and KL to ReLU, L1 and TopK".
+    Defined in chapter 15, "From sigmoid and KL to ReLU, L1 and TopK". NaN and
+    inf pass through (a diverged run stays visible; the estimators stop on it).
     """
-    W /= np.linalg.norm(W, axis=0)
+    if not (isinstance(W, np.ndarray) and np.issubdtype(W.dtype, np.floating)):
+        as_real_array(W, "W", finite=False)  # complex, strings: say so
+        kind = (
+            f"array of dtype {W.dtype}"
+            if isinstance(W, np.ndarray)
+            else type(W).__name__
+        )
+        raise TypeError(
+            f"W must be a float ndarray, which is normalized in place; got {kind}"
+        )
+    if W.ndim != 2:
+        raise ValueError(f"W must be 2-D (n_features, n_latents), got shape {W.shape}")
+    with np.errstate(over="ignore"):  # handled below
+        norms = np.linalg.norm(W, axis=0)
+    if np.all(np.isfinite(W)):
+        # A sum of squares can overflow to inf or underflow to 0: rescale first.
+        odd = np.flatnonzero((norms == 0) | np.isinf(norms))
+        scale = np.abs(W[:, odd]).max(axis=0, initial=0.0)
+        if np.any(scale == 0):
+            zero = odd[scale == 0]
+            raise ValueError(
+                f"W has {zero.size} zero column(s), the first is column {zero[0]}: "
+                "a zero column has no direction to scale to unit norm"
+            )
+        norms[odd] = scale * np.linalg.norm(W[:, odd] / scale, axis=0)
+    with np.errstate(invalid="ignore"):  # NaN or inf in W: NaN out, no warning
+        W /= norms
     return W
 
 
@@ -220,7 +265,9 @@ def remove_parallel_component(W_dec, grad):
     -----
     Defined in chapter 15, "From sigmoid and KL to ReLU, L1 and TopK".
     """
-    W_dec, grad = np.asarray(W_dec), np.asarray(grad)
+    # NaN and inf pass through, as in normalize_columns; complex input is refused.
+    W_dec = as_real_array(W_dec, "W_dec", finite=False)
+    grad = as_real_array(grad, "grad", finite=False)
     if W_dec.shape != grad.shape or W_dec.ndim != 2:
         raise ValueError(f"shapes differ or are not 2-D: {W_dec.shape}, {grad.shape}")
     return grad - np.sum(grad * W_dec, axis=0) * W_dec

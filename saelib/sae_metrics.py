@@ -8,18 +8,18 @@ Every function here is derived and checked in that chapter.
 # chapters/15_modern_saes.ipynb, cell "metrics-imports"
 import numpy as np
 
+from saelib.validation import as_real_array
+
 
 # chapters/15_modern_saes.ipynb, cell "metrics"
 def _check_codes(codes):
-    """Return codes as a 2-D float array (n_samples, n_latents), or raise."""
-    codes = np.asarray(codes)
-    if codes.ndim != 2 or codes.shape[0] == 0:
+    """Return codes as a finite 2-D float array (n_samples, n_latents), or raise."""
+    codes = as_real_array(codes, "codes")
+    if codes.ndim != 2 or 0 in codes.shape:
         raise ValueError(
-            f"codes must be 2-D (n_samples, n_latents) with n_samples >= 1, "
-            f"got shape {codes.shape}"
+            "codes must be 2-D (n_samples, n_latents) with n_samples >= 1 and "
+            f"n_latents >= 1, got shape {codes.shape}"
         )
-    if not np.all(np.isfinite(codes)):
-        raise ValueError("codes contains NaN or inf")
     return codes
 
 
@@ -64,6 +64,16 @@ def firing_rates(codes):
 
 def dead_fraction(codes):
     """Fraction of latents that are zero on every example of ``codes``.
+
+    Parameters
+    ----------
+    codes : ndarray, shape (n_samples, n_latents)
+        At least one sample and one latent (else there is no fraction).
+
+    Returns
+    -------
+    float
+        In [0, 1].
 
     Notes
     -----
@@ -115,14 +125,13 @@ def fraction_variance_unexplained(X, X_hat):
     -----
     Defined in chapter 15, "From sigmoid and KL to ReLU, L1 and TopK".
     """
-    X, X_hat = np.asarray(X, dtype=np.float64), np.asarray(X_hat, dtype=np.float64)
-    if X.ndim != 2 or X.shape != X_hat.shape:
+    X = as_real_array(X, "X").astype(np.float64, copy=False)
+    X_hat = as_real_array(X_hat, "X_hat").astype(np.float64, copy=False)
+    if X.ndim != 2 or X.shape != X_hat.shape or 0 in X.shape:
         raise ValueError(
-            "X and X_hat must be 2-D of the same shape, got "
-            f"{X.shape} and {X_hat.shape}"
+            "X and X_hat must be 2-D of the same shape, with at least one sample "
+            f"and one feature; got {X.shape} and {X_hat.shape}"
         )
-    if not (np.all(np.isfinite(X)) and np.all(np.isfinite(X_hat))):
-        raise ValueError("X or X_hat contains NaN or inf")
     total = np.sum((X - X.mean(axis=0)) ** 2)
     if total == 0:
         raise ValueError("X has zero variance: the FVU is undefined")

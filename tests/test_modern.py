@@ -451,3 +451,55 @@ def test_resampling_points_dead_latents_at_inputs_and_resets_adam(model, scale):
         )
     np.testing.assert_array_equal(params["W_enc"][~dead], live_before["W_enc"][~dead])
     assert np.all(optimizer.m["W_enc"][~dead] != 0)
+
+
+# --- reliability (issue 12): normalize_columns and remove_parallel_component -------
+
+
+def test_normalize_columns_refuses_a_zero_column_instead_of_making_nan():
+    W = np.ones((3, 4))
+    W[:, 2] = 0.0
+    with pytest.raises(ValueError, match="first is column 2"):
+        normalize_columns(W)
+
+
+@pytest.mark.parametrize(
+    "W, match",
+    [
+        (np.ones((3, 2)) + 0j, "complex"),
+        (np.ones((3, 2), dtype=int), "float ndarray"),
+        ([[1.0, 2.0]], "float ndarray"),
+    ],
+    ids=["complex", "int", "list"],
+)
+def test_normalize_columns_refuses_what_it_cannot_scale_in_place(W, match):
+    with pytest.raises(TypeError, match=match):
+        normalize_columns(W)
+
+
+@pytest.mark.parametrize("W", [np.ones(3), np.ones((2, 2, 2))], ids=str)
+def test_normalize_columns_refuses_bad_shapes(W):
+    with pytest.raises(ValueError, match="W must be 2-D"):
+        normalize_columns(W)
+
+
+def test_normalize_columns_and_projection_let_a_diverged_nan_through():
+    """Chapter 15's step-size experiment shows divergence as a NaN cost."""
+    W = np.array([[1.0, np.nan], [1.0, 2.0]])
+    normalize_columns(W)
+    assert np.all(np.isnan(W[:, 1])) and np.allclose(W[:, 0], 2**-0.5)
+    assert np.all(np.isnan(remove_parallel_component(W, np.ones((2, 2)))[:, 1]))
+
+
+def test_normalize_columns_keeps_float32_in_place():
+    W = np.random.default_rng(0).standard_normal((5, 3)).astype(np.float32)
+    out = normalize_columns(W)
+    assert out is W and W.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(W, axis=0), 1.0, rtol=1e-6)
+
+
+@pytest.mark.parametrize("which", ["W_dec", "grad"])
+def test_remove_parallel_component_refuses_complex(which):
+    arrays = {"W_dec": np.eye(3), "grad": np.ones((3, 3))}
+    with pytest.raises(TypeError, match=f"{which} must hold real numbers"):
+        remove_parallel_component(**(arrays | {which: arrays[which] + 0j}))

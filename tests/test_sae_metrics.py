@@ -67,3 +67,43 @@ def test_bad_input_raises():
         fraction_variance_unexplained(np.ones((3, 2)), np.ones((3, 2)))
     with pytest.raises(ValueError, match="NaN"):
         fraction_variance_unexplained(np.ones((3, 2)), np.full((3, 2), np.inf))
+
+
+# --- reliability (issue 12) ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "metric", [l0, firing_rates, dead_fraction, log10_firing_rates]
+)
+def test_code_metrics_refuse_complex_codes(metric):
+    with pytest.raises(TypeError, match="codes must hold real numbers.*complex"):
+        metric(CODES + 0j)
+
+
+@pytest.mark.parametrize(
+    "metric", [l0, firing_rates, dead_fraction, log10_firing_rates]
+)
+@pytest.mark.parametrize("shape", [(0, 4), (4, 0), (0, 0)])
+def test_code_metrics_refuse_no_samples_or_no_latents(metric, shape):
+    """dead_fraction of an empty array was NaN with a warning."""
+    with pytest.raises(ValueError, match="n_samples >= 1 and n_latents >= 1"):
+        metric(np.zeros(shape))
+
+
+def test_code_metrics_refuse_strings():
+    with pytest.raises(TypeError, match="codes must hold real numbers"):
+        l0(np.array([["a"]]))
+
+
+@pytest.mark.parametrize("which", ["X", "X_hat"])
+def test_fvu_refuses_complex_data(which):
+    X = np.arange(12.0).reshape(4, 3)
+    arrays = {"X": X, "X_hat": X} | {which: X + 0j}
+    with pytest.raises(TypeError, match=f"{which} must hold real numbers"):
+        fraction_variance_unexplained(**arrays)
+
+
+@pytest.mark.parametrize("shape", [(0, 3), (3, 0)])
+def test_fvu_refuses_no_samples_or_no_features(shape):
+    with pytest.raises(ValueError, match="at least one sample and one feature"):
+        fraction_variance_unexplained(np.zeros(shape), np.zeros(shape))
