@@ -9,7 +9,12 @@ Every function here is derived and checked in that chapter.
 import numpy as np
 
 from saelib.fast import _block_size, _sigmoid_inplace
-from saelib.images import _shipped_photographs, downsample
+from saelib.images import (
+    _check_names,
+    _photograph_to_float,
+    _shipped_photographs,
+    downsample,
+)
 from saelib.network import (
     _check_data,
     _check_nonnegative,
@@ -17,6 +22,7 @@ from saelib.network import (
     unpack_parameters,
 )
 from saelib.sparse_autoencoder import _check_sparsity_param, _clip_epsilon
+from saelib.validation import as_real_array, check_int, check_random_state
 from saelib.visualize import _full_contrast, _tile
 
 COLOR_PHOTOGRAPHS = ("astronaut", "coffee", "chelsea", "rocket", "china", "flower")
@@ -33,14 +39,6 @@ OPPONENT_BASIS = np.array(
 
 
 # chapters/14_linear_decoders.ipynb, cell "color-patches"
-def _check_count(value, name):
-    """Raise unless value is a positive int."""
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value}")
-
-
 def load_color_photographs(names=COLOR_PHOTOGRAPHS, downsample_factor=2):
     """Colour photographs that ship with scikit-image and scikit-learn (chapter 14).
 
@@ -55,23 +53,25 @@ def load_color_photographs(names=COLOR_PHOTOGRAPHS, downsample_factor=2):
     Returns
     -------
     list of ndarray
-        One float64 array of shape (height, width, 3) per name, RGB in [0, 1].
+        One float64 array of shape (height, width, 3) per name, RGB in [0, 1]:
+        pixels scaled by their dtype (``skimage.util.img_as_float``), an alpha
+        channel dropped, as in chapter 6's ``load_photographs``.
+
+    Raises
+    ------
+    ImportError, FileNotFoundError
+        If the package that ships a photograph, or its data file, is missing (the
+        message names the package).
 
     Notes
     -----
     Defined in chapter 14, "Linear decoders". Nothing is downloaded.
     """
-    if isinstance(names, str):
-        names = (names,)
-    unknown = set(names) - set(COLOR_PHOTOGRAPHS)
-    if unknown:
-        raise ValueError(
-            f"unknown photographs {sorted(unknown)}; choose from {COLOR_PHOTOGRAPHS}"
-        )
-    _check_count(downsample_factor, "downsample_factor")
+    names = _check_names(names, COLOR_PHOTOGRAPHS)
+    downsample_factor = check_int(downsample_factor, "downsample_factor")
     images = []
-    for rgb in _shipped_photographs(names):
-        rgb = np.asarray(rgb[..., :3], dtype=np.float64) / 255.0
+    for image, name in zip(_shipped_photographs(names), names, strict=True):
+        rgb = _photograph_to_float(image, name, rgb=True)
         channels = [downsample(rgb[..., c], downsample_factor) for c in range(3)]
         images.append(np.stack(channels, axis=-1))
     return images
@@ -88,7 +88,7 @@ def sample_color_patches(images, patch_size, num_patches, rng=None):
         Side ``p`` of the square patches.
     num_patches : int
         Number of patches ``n``.
-    rng : numpy.random.Generator or int or None, optional
+    rng : numpy.random.Generator or int >= 0 or None, optional
         Source of randomness (an int seeds a new generator).
 
     Returns
@@ -106,11 +106,13 @@ def sample_color_patches(images, patch_size, num_patches, rng=None):
         raise ValueError(
             "images must be a sequence of (h, w, 3) images; wrap one in a list"
         )
-    images = [np.asarray(im, dtype=np.float64) for im in images]
+    images = [
+        as_real_array(im, "each image").astype(np.float64, copy=False) for im in images
+    ]
     if not images:
         raise ValueError("images must contain at least one image")
-    _check_count(patch_size, "patch_size")
-    _check_count(num_patches, "num_patches")
+    patch_size = check_int(patch_size, "patch_size")
+    num_patches = check_int(num_patches, "num_patches")
     for im in images:
         if im.ndim != 3 or im.shape[2] != 3:
             raise ValueError(f"each image must have shape (h, w, 3), got {im.shape}")
@@ -118,9 +120,7 @@ def sample_color_patches(images, patch_size, num_patches, rng=None):
             raise ValueError(
                 f"patch_size {patch_size} is larger than an image of shape {im.shape}"
             )
-        if not np.all(np.isfinite(im)):
-            raise ValueError("an image contains NaN or inf")
-    rng = np.random.default_rng(rng)
+    rng = check_random_state(rng, "rng")
     p = int(patch_size)
     which = rng.integers(len(images), size=num_patches)
     patches = np.empty((3 * p * p, num_patches))

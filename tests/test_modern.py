@@ -503,3 +503,14 @@ def test_remove_parallel_component_refuses_complex(which):
     arrays = {"W_dec": np.eye(3), "grad": np.ones((3, 3))}
     with pytest.raises(TypeError, match=f"{which} must hold real numbers"):
         remove_parallel_component(**(arrays | {which: arrays[which] + 0j}))
+
+
+def test_normalize_columns_scales_huge_and_tiny_columns_without_overflow():
+    """The sum of squares of 1e200 overflows; it used to give a zero column."""
+    import warnings
+
+    W = np.array([[1e200, 1e-200, 3.0], [1e200, 1e-200, 4.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        normalize_columns(W)
+    np.testing.assert_allclose(W, [[2**-0.5, 2**-0.5, 0.6], [2**-0.5, 2**-0.5, 0.8]])
