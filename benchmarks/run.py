@@ -44,7 +44,7 @@ import threadpoolctl
 from threadpoolctl import threadpool_info, threadpool_limits
 
 import saelib
-from saelib.sparse_autoencoder import _clip_epsilon  # rho_hat's clipping, chapter 5
+from saelib.sparse_autoencoder import _RHO_HAT_EPS  # chapter 5's eq-kl-safe
 
 try:
     from saelib.fast import SparseAutoencoderObjective, sparse_autoencoder_cost_fast
@@ -194,23 +194,38 @@ def make_floor(visible, hidden, m, dtype):
 # ---------------------------------------------------------------- PyTorch
 
 
+def _torch_kl_penalty(rho, rho_hat, eps=_RHO_HAT_EPS):
+    """Chapter 5's eq-kl-safe on a float64 tensor: penalties and their slopes.
+
+    KL(rho || rho_hat) on [eps, 1 - eps], its tangent at eps below, a constant above.
+    ``clamp`` passes no gradient outside [eps, 1 - eps], so autograd differentiates
+    exactly this function, as saelib's hand-written gradient does.
+    """
+    inside = rho_hat.clamp(eps, 1 - eps)
+    penalty = rho * torch.log(rho / inside) + (1 - rho) * torch.log(
+        (1 - rho) / (1 - inside)
+    )
+    slope = -rho / inside + (1 - rho) / (1 - inside)
+    below = rho_hat < eps
+    penalty = torch.where(below, penalty + slope * (rho_hat - eps), penalty)
+    slope = torch.where(rho_hat > 1 - eps, torch.zeros_like(slope), slope)
+    return penalty, slope
+
+
 def _torch_forward(W1, W2, b1, b2, X, lambda_, rho, beta):
-    """Activations, rho_hat, reconstruction error and cost (a 0-d tensor)."""
+    """Activations, the penalty's slopes, reconstruction error and cost (0-d)."""
     m = X.shape[1]
     a2 = torch.sigmoid(torch.addmm(b1[:, None], W1, X))
     a3 = torch.sigmoid(torch.addmm(b2[:, None], W2, a2))
-    eps = _clip_epsilon(np.float32 if X.dtype == torch.float32 else np.float64)
-    rho_hat = a2.mean(dim=1).clamp(eps, 1 - eps)
+    # rho_hat and the penalty in float64 in either precision, as in saelib.
+    penalty, slope = _torch_kl_penalty(rho, a2.sum(dim=1, dtype=torch.float64) / m)
     error = a3 - X
-    kl = rho * torch.log(rho / rho_hat) + (1 - rho) * torch.log(
-        (1 - rho) / (1 - rho_hat)
-    )
     cost = (
         0.5 * (error * error).sum() / m
         + 0.5 * lambda_ * ((W1 * W1).sum() + (W2 * W2).sum())
-        + beta * kl.sum()
+        + beta * penalty.sum()
     )
-    return a2, a3, rho_hat, error, cost
+    return a2, a3, slope, error, cost
 
 
 def torch_hand_written(params, X, lambda_=LAMBDA, rho=RHO, beta=BETA):
@@ -218,11 +233,11 @@ def torch_hand_written(params, X, lambda_=LAMBDA, rho=RHO, beta=BETA):
     W1, W2, b1, b2 = params
     m = X.shape[1]
     with torch.no_grad():
-        a2, a3, rho_hat, error, cost = _torch_forward(
+        a2, a3, slope, error, cost = _torch_forward(
             W1, W2, b1, b2, X, lambda_, rho, beta
         )
         delta3 = error * a3 * (1 - a3)
-        sparsity = beta * (-rho / rho_hat + (1 - rho) / (1 - rho_hat))
+        sparsity = (beta * slope).to(a2.dtype)
         delta2 = (W2.T @ delta3 + sparsity[:, None]) * a2 * (1 - a2)
         gW1 = delta2 @ X.T / m + lambda_ * W1
         gW2 = delta3 @ a2.T / m + lambda_ * W2

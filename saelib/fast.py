@@ -21,7 +21,7 @@ from saelib.optimize import _blas_limit  # chapter 4's BLAS thread limit
 from saelib.sparse_autoencoder import (
     _check_sparsity_param,
     _check_unit_interval,
-    _clip_epsilon,
+    _kl_penalty,
 )
 
 
@@ -248,20 +248,18 @@ class SparseAutoencoderObjective:
 
         with np.errstate(over="ignore"):  # saturated units: see the sigmoid
             total = sum(self._map(self._hidden_pass, minus_w1))
-        eps = _clip_epsilon(self.dtype)
-        rho_hat = np.clip(total / m, eps, 1 - eps)
-        sparsity = beta * (-rho / rho_hat + (1 - rho) / (1 - rho_hat))
+        # Chapter 5's safe penalty (eq-kl-safe), in float64 in either precision.
+        penalty, slope = _kl_penalty(rho, total / m)
         # [W2^T | sparsity] times [delta3; ones] adds the sparsity term to every
         # column of W2^T delta3 in the same product.
-        back = np.column_stack([W2.T, sparsity]).astype(self.dtype)
+        back = np.column_stack([W2.T, beta * slope]).astype(self.dtype)
         with np.errstate(over="ignore"):
             parts = self._map(self._error_pass, minus_w2, back)
         squared_error = sum(part[0] for part in parts)
         grad1 = sum(part[1] for part in parts)  # [sum delta2 x^T | sum delta2]
         grad2 = sum(part[2] for part in parts)  # [sum delta3 a2^T | sum delta3]
 
-        kl = rho * np.log(rho / rho_hat) + (1 - rho) * np.log((1 - rho) / (1 - rho_hat))
-        cost = 0.5 * squared_error / m + beta * float(kl.sum())
+        cost = 0.5 * squared_error / m + beta * float(penalty.sum())
         cost += 0.5 * lambda_ * float(np.vdot(W1, W1) + np.vdot(W2, W2))
         hv = h * v
         grad = np.empty_like(theta)
@@ -289,9 +287,13 @@ class SparseAutoencoderObjective:
         return [first] + [future.result() for future in others]
 
     def _hidden_pass(self, thread, minus_w1):
-        """Pass 1 over a run of blocks: A2 in place; returns its sum over examples."""
+        """Pass 1 over a run of blocks: A2 in place; returns its sum over examples.
+
+        The blocks' sums are added in float64, so that rho_hat is as accurate in a
+        float32 computation as its activations are.
+        """
         h = self.hidden_size
-        total = np.zeros(h, self.dtype)
+        total = np.zeros(h)
         for x1, a2_1 in self._runs[thread]:
             a2 = a2_1[:h]  # the rows above the ones: a contiguous view
             np.matmul(minus_w1, x1, out=a2)  # -(W1 x + b1)

@@ -21,7 +21,7 @@ from saelib.network import (
     _check_theta,
     unpack_parameters,
 )
-from saelib.sparse_autoencoder import _check_sparsity_param, _clip_epsilon
+from saelib.sparse_autoencoder import _check_sparsity_param, _kl_penalty
 from saelib.validation import as_real_array, check_int, check_random_state
 from saelib.visualize import _full_contrast, _tile
 
@@ -189,7 +189,8 @@ def sparse_autoencoder_linear_cost(
 
     Notes
     -----
-    Defined in chapter 14, "Linear decoders". ``rho_hat`` is clipped like in
+    Defined in chapter 14, "Linear decoders". The sparsity penalty is chapter 5's
+    eq-kl-safe, computed in float64 in either precision, as in
     ``sparse_autoencoder_cost``.
     """
     theta = _check_theta(theta, visible_size, hidden_size)
@@ -213,9 +214,8 @@ def sparse_autoencoder_linear_cost(
         _sigmoid_inplace(a2)
         total += a2.sum(axis=1, dtype=np.float64)
         a2_blocks.append(a2)
-    eps = _clip_epsilon(dtype)
-    rho_hat = np.clip(total / m, eps, 1 - eps)
-    sparsity = (beta * (-rho / rho_hat + (1 - rho) / (1 - rho_hat))).astype(dtype)
+    penalty, slope = _kl_penalty(rho, total / m)  # chapter 5's eq-kl-safe
+    sparsity = (beta * slope).astype(dtype)
 
     # Pass 2: linear output, error terms and gradient sums, block by block.
     grad_W1, grad_W2 = np.zeros_like(W1), np.zeros_like(W2)
@@ -237,8 +237,7 @@ def sparse_autoencoder_linear_cost(
         grad_W1 += delta2 @ x.T
         grad_b1 += delta2.sum(axis=1)
 
-    kl = rho * np.log(rho / rho_hat) + (1 - rho) * np.log((1 - rho) / (1 - rho_hat))
-    cost = 0.5 * squared_error / m + beta * float(kl.sum())
+    cost = 0.5 * squared_error / m + beta * float(penalty.sum())
     cost += 0.5 * lambda_ * float(np.vdot(W1, W1) + np.vdot(W2, W2))
     grad_W1 /= m  # eq-ch14-grads
     grad_W1 += lambda_ * W1

@@ -43,6 +43,46 @@ def kl_divergence(rho, rho_hat):
     return rho * np.log(rho / rho_hat) + (1 - rho) * np.log((1 - rho) / (1 - rho_hat))
 
 
+# chapters/05_sparsity.ipynb, cell "kl-penalty"
+_RHO_HAT_EPS = 1e-6  # epsilon of eq-kl-safe, the same in float32 and float64
+
+
+def _kl_penalty(rho, rho_hat, eps=_RHO_HAT_EPS):
+    """Safe KL penalty of each hidden unit and its derivative (chapter 5, eq-kl-safe).
+
+    Parameters
+    ----------
+    rho : float
+        Target average activation, in (0, 1).
+    rho_hat : array_like, shape (hidden,)
+        Average activations, in [0, 1], of any float dtype.
+    eps : float, optional
+        Distance from 0 and 1 at which the penalty leaves the KL divergence.
+
+    Returns
+    -------
+    penalty : ndarray, shape like ``rho_hat``, float64
+        ``P_eps(rho_hat)``: ``KL(rho || rho_hat)`` on ``[eps, 1 - eps]``, its
+        tangent at ``eps`` below, the constant ``KL(rho || 1 - eps)`` above.
+    slope : ndarray, shape like ``rho_hat``, float64
+        Its derivative with respect to ``rho_hat`` (eq-kl-safe-prime).
+
+    Notes
+    -----
+    Defined in chapter 5, "Autoencoders and the sparsity penalty". Computed in
+    float64 whatever the dtype of ``rho_hat``, so that float32 and float64
+    computations minimize the same function.
+    """
+    rho_hat = np.asarray(rho_hat, dtype=np.float64)
+    inside = np.clip(rho_hat, eps, 1 - eps)
+    penalty = kl_divergence(rho, inside)  # (eq-kl)
+    slope = -rho / inside + (1 - rho) / (1 - inside)  # (eq-kl-prime)
+    below = rho_hat < eps
+    penalty = np.where(below, penalty + slope * (rho_hat - eps), penalty)  # tangent
+    slope = np.where(rho_hat > 1 - eps, 0.0, slope)  # constant above 1 - eps
+    return penalty, slope
+
+
 # chapters/05_sparsity.ipynb, cell "sparse-cost"
 def _check_sparsity_param(sparsity_param):
     """Raise unless 0 < sparsity_param < 1."""
@@ -61,11 +101,6 @@ def _check_unit_interval(data, name="data"):
             f"values (got min {low:.4g}, max {high:.4g}); rescale it, e.g. with "
             "normalize_patches"
         )
-
-
-def _clip_epsilon(dtype):
-    """Distance kept from 0 and 1 when clipping rho_hat (finite logs in any dtype)."""
-    return max(1e-12, 10 * float(np.finfo(dtype).eps))
 
 
 def sparse_autoencoder_cost(
@@ -110,9 +145,10 @@ def sparse_autoencoder_cost(
 
     Notes
     -----
-    Defined in chapter 5, "Autoencoders and the sparsity penalty". ``rho_hat`` is
-    clipped to ``[eps, 1 - eps]`` (``eps = 1e-12`` in float64) so that saturated
-    units give a finite cost and gradient.
+    Defined in chapter 5, "Autoencoders and the sparsity penalty". The penalty of
+    a unit is ``P_eps(rho_hat)`` of eq-kl-safe (``eps = 1e-6``), which equals the KL
+    divergence on ``[eps, 1 - eps]`` and stays finite at 0 and 1, and the gradient is
+    that of this cost, so that saturated units give a finite cost and gradient.
     """
     theta = _check_theta(theta, visible_size, hidden_size)
     data = _check_data(data, visible_size)
@@ -125,15 +161,15 @@ def sparse_autoencoder_cost(
     rho = sparsity_param
 
     a2, a3 = forward_propagation(W1, b1, W2, b2, data)
-    eps = _clip_epsilon(a2.dtype)
-    rho_hat = np.clip(a2.mean(axis=1), eps, 1 - eps)  # (eq-rho-hat)
+    rho_hat = a2.mean(axis=1)  # (eq-rho-hat)
+    penalty, slope = _kl_penalty(rho, rho_hat)  # (eq-kl-safe), (eq-kl-safe-prime)
     error = a3 - data
     cost = 0.5 * np.vdot(error, error) / m
     cost += 0.5 * lambda_ * (np.vdot(W1, W1) + np.vdot(W2, W2))
-    cost += beta * np.sum(kl_divergence(rho, rho_hat))
+    cost += beta * np.sum(penalty)
 
     delta3 = error * a3 * (1.0 - a3)
-    sparsity_delta = beta * (-rho / rho_hat + (1 - rho) / (1 - rho_hat))
+    sparsity_delta = beta * slope  # eq-sparse-delta with eq-kl-safe-prime
     delta2 = (W2.T @ delta3 + sparsity_delta[:, None]) * a2 * (1.0 - a2)
     W1_grad = (delta2 @ data.T) / m + lambda_ * W1
     W2_grad = (delta3 @ a2.T) / m + lambda_ * W2

@@ -6,6 +6,7 @@ import warnings
 
 import numpy as np
 import pytest
+from reference import numerical_gradient_fourth_order
 from threadpoolctl import threadpool_info, threadpool_limits
 
 from saelib import initialize_parameters, sparse_autoencoder_cost
@@ -15,6 +16,7 @@ from saelib.fast import (
     _block_size,
     sparse_autoencoder_cost_fast,
 )
+from saelib.sparse_autoencoder import _RHO_HAT_EPS
 
 
 def problem(visible, hidden, m, seed=0):
@@ -73,6 +75,61 @@ def test_saturated_units_are_finite_and_silent():
     assert np.isfinite(cost) and np.all(np.isfinite(grad))
     assert cost == pytest.approx(ref_cost, rel=1e-12)
     np.testing.assert_allclose(grad, ref_grad, rtol=1e-10, atol=1e-13)
+
+
+def _rho_hat(theta, visible, hidden, data):
+    """Average hidden activations in float64, computed here with numpy."""
+    hv = hidden * visible
+    W1, b1 = theta[:hv].reshape(hidden, visible), theta[2 * hv : 2 * hv + hidden]
+    return (1 / (1 + np.exp(-(W1 @ data + b1[:, None])))).mean(axis=1)
+
+
+@pytest.mark.parametrize("n_threads", [1, 2])
+@pytest.mark.parametrize("depth", [20.0, 30.0])
+def test_float32_cost_equals_the_float64_reference_at_saturated_units(depth, n_threads):
+    # Units at b1 = +depth have rho_hat = 1 (to float32's spacing below 1, 6e-8) in
+    # float32 and 1 - 1e-9 or closer in float64; at -depth about 1e-9 in both. The
+    # penalty must not depend on the precision: float32 agrees with chapter 5's
+    # float64 function to float32 rounding.
+    visible, hidden, m = 64, 25, 2000
+    theta, data = problem(visible, hidden, m)
+    hv = hidden * visible
+    theta[2 * hv : 2 * hv + 10] = [depth, -depth] * 5
+    rho_hat = _rho_hat(theta, visible, hidden, data)[:10]
+    assert np.all(rho_hat[::2] > 1 - _RHO_HAT_EPS) and np.all(rho_hat[1::2] < 1e-8)
+    args = (visible, hidden, 1e-4, 0.01, 3.0)
+    cost64, grad64 = sparse_autoencoder_cost(theta, *args, data)
+    objective = SparseAutoencoderObjective(*args, data.astype(np.float32), n_threads)
+    cost32, grad32 = objective(theta)
+    assert cost32 == pytest.approx(cost64, rel=1e-6)
+    gap = np.linalg.norm(grad32 - grad64) / np.linalg.norm(grad64)
+    assert gap < 1e-5
+
+
+@pytest.mark.parametrize("n_threads", [1, 2])
+@pytest.mark.parametrize(
+    "biases", [[20.0, -20.0, -20.0, 0.5], [30.0, -30.0, -30.0, 0.5], [-30.0] * 4]
+)
+def test_grad_matches_central_differences_with_saturated_units(biases, n_threads):
+    # rho_hat in the outer pieces of chapter 5's eq-kl-safe: the gradient must be
+    # the gradient of the cost returned there too. Fourth-order differences, since
+    # the saturated units' penalties make the cost large next to its gradient.
+    visible, hidden, m = 8, 4, 30
+    theta, data = problem(visible, hidden, m, seed=3)
+    hv = hidden * visible
+    theta[2 * hv : 2 * hv + hidden] = biases
+    rho_hat = _rho_hat(theta, visible, hidden, data)
+    saturated = np.abs(biases) >= 20
+    assert np.all(
+        (rho_hat[saturated] < _RHO_HAT_EPS) | (rho_hat[saturated] > 1 - _RHO_HAT_EPS)
+    )
+    objective = SparseAutoencoderObjective(
+        visible, hidden, 1e-3, 0.05, 3.0, data, n_threads
+    )
+    _, grad = objective(theta)
+    numerical = numerical_gradient_fourth_order(lambda t: objective(t)[0], theta, 3e-3)
+    relative = np.linalg.norm(numerical - grad) / np.linalg.norm(numerical + grad)
+    assert relative < 1e-9
 
 
 @pytest.mark.parametrize(

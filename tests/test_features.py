@@ -146,11 +146,11 @@ def test_nan_or_inf(bad):
     theta, data = problem(1, 4, 3, 2)
     broken = data.copy()
     broken[1, 1] = bad
-    with pytest.raises(ValueError, match="data contains NaN or inf"):
+    with pytest.raises(ValueError, match="data contains .*NaN or inf"):
         feedforward_autoencoder(theta, 3, 4, broken)
     broken_theta = theta.copy()
     broken_theta[0] = bad
-    with pytest.raises(ValueError, match="theta contains NaN or inf"):
+    with pytest.raises(ValueError, match="theta contains .*NaN or inf"):
         feedforward_autoencoder(broken_theta, 3, 4, data)
 
 
@@ -167,6 +167,22 @@ def test_bad_sizes(hidden, visible, error):
     theta, data = problem(1, 4, 3, 2)
     with pytest.raises(error):
         feedforward_autoencoder(theta, hidden, visible, data)
+
+
+@pytest.mark.parametrize("name", ["theta", "data"])
+def test_complex_theta_or_data_is_refused_not_truncated(name):
+    theta, data = problem(1, 4, 3, 2)
+    arrays = {"theta": theta, "data": data}
+    arrays[name] = arrays[name] + 0j
+    with pytest.raises(TypeError, match=f"{name} must hold real numbers.*complex"):
+        feedforward_autoencoder(arrays["theta"], 3, 4, arrays["data"])
+
+
+@pytest.mark.parametrize("data", [np.zeros((4, 0)), np.zeros((0, 2))], ids=str)
+def test_no_examples_or_no_features_is_refused(data):
+    theta, _ = problem(1, 4, 3, 2)
+    with pytest.raises(ValueError, match="m >= 1"):
+        feedforward_autoencoder(theta, 3, 4, data)
 
 
 def test_public_api():

@@ -10,7 +10,13 @@ import math
 
 import numpy as np
 import pytest
-from reference import numerical_gradient, split_theta
+from reference import (
+    RHO_HAT_EPS,
+    numerical_gradient,
+    numerical_gradient_fourth_order,
+    safe_kl,
+    split_theta,
+)
 
 from saelib.sparse_autoencoder import sparse_autoencoder_cost
 
@@ -45,8 +51,8 @@ def loop_reference(theta, v, h, lambda_, rho, beta, data):
     for x in xs:
         for j, a in enumerate(hidden(x)):
             rho_hat[j] += a / m
-    rho_hat = [min(max(q, 1e-12), 1 - 1e-12) for q in rho_hat]
-    sparsity = [beta * (-rho / q + (1 - rho) / (1 - q)) for q in rho_hat]
+    penalties = [safe_kl(rho, q) for q in rho_hat]  # chapter 5's eq-kl-safe
+    sparsity = [beta * slope for _, slope in penalties]
     gW1 = [[0.0] * v for _ in range(h)]
     gW2 = [[0.0] * h for _ in range(v)]
     gb1, gb2 = [0.0] * h, [0.0] * v
@@ -74,10 +80,7 @@ def loop_reference(theta, v, h, lambda_, rho, beta, data):
         w * w for row in W2 for w in row
     )
     cost += 0.5 * lambda_ * decay
-    cost += beta * sum(
-        rho * math.log(rho / q) + (1 - rho) * math.log((1 - rho) / (1 - q))
-        for q in rho_hat
-    )
+    cost += beta * sum(value for value, _ in penalties)
     for j in range(h):
         for k in range(v):
             gW1[j][k] += lambda_ * W1[j][k]
@@ -119,6 +122,71 @@ def test_matches_finite_differences(v, h, m):
     )
     diff = np.linalg.norm(grad - numerical) / np.linalg.norm(grad + numerical)
     assert diff < 1e-8
+
+
+def _rho_hat(theta, v, h, data):
+    """Average hidden activations in float64, computed here with numpy."""
+    W1, b1 = theta[: h * v].reshape(h, v), theta[2 * h * v : 2 * h * v + h]
+    return (1 / (1 + np.exp(-(W1 @ data + b1[:, None])))).mean(axis=1)
+
+
+@pytest.mark.parametrize(
+    "biases", [[20.0, -20.0, 0.2], [30.0, -30.0, 0.2], [30.0, 30.0, 30.0]]
+)
+def test_matches_finite_differences_with_saturated_hidden_units(biases):
+    # rho_hat in the outer pieces of chapter 5's eq-kl-safe, not exactly 0 or 1:
+    # the gradient must be the gradient of the cost returned. Fourth-order
+    # differences, since the saturated penalties make the cost large.
+    v, h, m = 4, 3, 5
+    theta, data = problem(7, v, h, m)
+    theta *= 0.5
+    theta[2 * h * v : 2 * h * v + h] = biases
+    rho_hat = _rho_hat(theta, v, h, data)
+    saturated = np.abs(biases) >= 20
+    assert np.all(
+        (rho_hat[saturated] < RHO_HAT_EPS) | (rho_hat[saturated] > 1 - RHO_HAT_EPS)
+    )
+    args = (v, h, 3e-3, 0.1, 3.0)
+    _, grad = sparse_autoencoder_linear_cost(theta, *args, data)
+    numerical = numerical_gradient_fourth_order(
+        lambda t: sparse_autoencoder_linear_cost(t, *args, data)[0], theta, 3e-3
+    )
+    diff = np.linalg.norm(grad - numerical) / np.linalg.norm(grad + numerical)
+    assert diff < 1e-9
+
+
+@pytest.mark.parametrize("biases", [[800.0, -800.0, 0.2], [30.0, -30.0, -30.0]])
+def test_matches_loop_reference_with_saturated_hidden_units(biases):
+    v, h, m = 4, 3, 6
+    theta, data = problem(5, v, h, m)
+    theta[2 * h * v : 2 * h * v + h] = biases
+    args = (v, h, 1e-3, 0.05, 3.0)
+    cost, grad = sparse_autoencoder_linear_cost(theta, *args, data)
+    ref_cost, ref_grad = loop_reference(theta, *args, data)
+    assert cost == pytest.approx(ref_cost, rel=1e-12)
+    np.testing.assert_allclose(grad, ref_grad, rtol=1e-9, atol=1e-15)
+
+
+@pytest.mark.parametrize("depth", [20.0, 30.0])
+def test_float32_cost_equals_the_float64_loop_reference_at_saturated_units(depth):
+    # Units at b1 = +depth have rho_hat = 1 (to float32's spacing below 1) in float32
+    # and 1 - 1e-9 or closer in float64: the penalty must not depend on the
+    # precision, so float32 agrees with the float64 reference to float32 rounding.
+    v, h, m = 12, 6, 40
+    theta, data = problem(13, v, h, m)
+    theta *= 0.3
+    theta[2 * h * v : 2 * h * v + 4] = [depth, -depth, depth, -depth]
+    rho_hat = _rho_hat(theta, v, h, data)[:4]
+    assert np.all(rho_hat[::2] > 1 - RHO_HAT_EPS) and np.all(rho_hat[1::2] < 1e-8)
+    args = (v, h, 3e-3, 0.035, 5.0)
+    cost32, grad32 = sparse_autoencoder_linear_cost(
+        theta, *args, data.astype(np.float32)
+    )
+    ref_cost, ref_grad = loop_reference(theta, *args, data)
+    assert grad32.dtype == np.float32
+    assert cost32 == pytest.approx(ref_cost, rel=1e-6)
+    gap = np.linalg.norm(grad32 - ref_grad) / np.linalg.norm(ref_grad)
+    assert gap < 1e-5
 
 
 def test_shares_decay_and_sparsity_terms_with_sigmoid_decoder():

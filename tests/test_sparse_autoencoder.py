@@ -17,6 +17,8 @@ from reference import numerical_gradient, problem
 sparse = pytest.importorskip("saelib.sparse_autoencoder")
 sparse_autoencoder_cost = sparse.sparse_autoencoder_cost
 kl_divergence = sparse.kl_divergence
+kl_penalty = sparse._kl_penalty
+EPS = sparse._RHO_HAT_EPS
 
 # (visible, hidden, m): includes m = 1 and hidden = 1.
 SHAPES = [(1, 1, 1), (3, 1, 4), (4, 2, 1), (5, 3, 7), (6, 4, 5), (2, 6, 3)]
@@ -202,6 +204,135 @@ def test_kl_derivative_matches_central_differences(rho):
     assert np.all(np.abs(numerical - analytic) / scale < 1e-7)
 
 
+# --- the penalty near 0 and 1 (eq-kl-safe) -----------------------------------------
+
+
+def test_penalty_epsilon_is_one_float32_can_represent_below_one():
+    # One eps for both precisions: 1 - eps must be a float32 number distinct from 1,
+    # with room for rounding (float32's spacing below 1 is 2**-24, about 6e-8).
+    assert EPS == ref.RHO_HAT_EPS
+    assert np.float32(1.0 - EPS) < np.float32(1.0)
+    assert EPS > 10 * 2.0**-24
+
+
+# rho_hat at 0 and 1, in the tangent piece, at both edges, inside, in the constant
+# piece: every case of eq-kl-safe.
+PIECES = [0.0, 1e-12, 1e-9, 5e-7, EPS, 2e-6, 0.3, 1 - 2e-6, 1 - EPS, 1 - 5e-7, 1.0]
+
+
+@pytest.mark.parametrize("rho", RHOS)
+def test_penalty_and_slope_match_the_case_by_case_reference(rho):
+    penalty, slope = kl_penalty(rho, np.array(PIECES))
+    expected = [ref.safe_kl(rho, q) for q in PIECES]
+    assert penalty.dtype == np.float64 and slope.dtype == np.float64
+    np.testing.assert_allclose(penalty, [e[0] for e in expected], rtol=1e-13)
+    np.testing.assert_allclose(slope, [e[1] for e in expected], rtol=1e-12, atol=1e-9)
+
+
+@pytest.mark.parametrize("rho", RHOS)
+def test_penalty_is_the_kl_divergence_between_eps_and_one_minus_eps(rho):
+    q = np.linspace(EPS, 1 - EPS, 101)
+    penalty, slope = kl_penalty(rho, q)
+    np.testing.assert_allclose(
+        penalty, [ref.kl_divergence(rho, v) for v in q], rtol=1e-13, atol=1e-15
+    )
+    np.testing.assert_allclose(slope, -rho / q + (1 - rho) / (1 - q), rtol=1e-13)
+
+
+@pytest.mark.parametrize("rho", RHOS)
+def test_penalty_derivative_matches_central_differences_in_every_piece(rho):
+    # Steps small enough to stay inside one piece.
+    q = np.array([0.0, 1e-9, 5e-7, 3e-6, 0.2, 0.7, 1 - 3e-6, 1 - 5e-7, 1 - 1e-9, 1.0])
+    h = 1e-4 * np.minimum(np.abs(q - EPS), np.abs(q - (1 - EPS)))
+    numerical = (kl_penalty(rho, q + h)[0] - kl_penalty(rho, q - h)[0]) / (2 * h)
+    _, slope = kl_penalty(rho, q)
+    np.testing.assert_allclose(numerical, slope, rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("rho", RHOS)
+def test_penalty_value_and_slope_are_continuous_at_eps(rho):
+    delta = 1e-9 * EPS
+    (below, at, above), slopes = kl_penalty(rho, np.array([-1, 0, 1]) * delta + EPS)
+    assert below == pytest.approx(at - slopes[1] * delta, rel=1e-14)
+    assert above == pytest.approx(at + slopes[1] * delta, rel=1e-14)
+    np.testing.assert_allclose(slopes, slopes[1], rtol=1e-8)
+
+
+@pytest.mark.parametrize("rho", RHOS)
+def test_penalty_is_constant_above_one_minus_eps(rho):
+    penalty, slope = kl_penalty(rho, np.array([1 - 5e-7, 1 - 1e-12, 1.0]))
+    np.testing.assert_allclose(penalty, ref.kl_divergence(rho, 1 - EPS), rtol=1e-13)
+    np.testing.assert_array_equal(slope, 0.0)
+
+
+def test_penalty_is_finite_and_silent_at_zero_and_one():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        penalty, slope = kl_penalty(0.05, np.array([0.0, 1.0]))
+    assert np.all(np.isfinite(penalty)) and np.all(np.isfinite(slope))
+
+
+def test_penalty_of_float32_averages_is_the_float64_function():
+    # The same function in both precisions: float32 input is evaluated in float64.
+    q32 = np.array([0.0, 2e-9, 5e-7, 0.05, 0.5, 1 - 5e-7, 1.0], dtype=np.float32)
+    penalty32, slope32 = kl_penalty(0.05, q32)
+    penalty64, slope64 = kl_penalty(0.05, q32.astype(np.float64))
+    assert penalty32.dtype == np.float64 and slope32.dtype == np.float64
+    np.testing.assert_array_equal(penalty32, penalty64)
+    np.testing.assert_array_equal(slope32, slope64)
+
+
+SATURATED_BIASES = [
+    [20.0, -20.0, 20.0, 0.3],
+    [30.0, -30.0, -30.0, -0.2],
+    [-30.0, -30.0, -30.0, -30.0],
+    [30.0, 30.0, 30.0, 30.0],
+]
+
+
+@pytest.mark.parametrize("biases", SATURATED_BIASES)
+@pytest.mark.parametrize(
+    ("lambda_", "rho", "beta"), [(1e-3, 0.1, 3.0), (0.0, 0.01, 0.5)]
+)
+def test_grad_matches_central_differences_with_saturated_hidden_units(
+    biases, lambda_, rho, beta
+):
+    # b1 = +-20 or +-30 puts rho_hat in the outer pieces of eq-kl-safe without making
+    # it exactly 0 or 1: the cost still moves with theta, and the gradient must be
+    # the gradient of that cost (clipping the value only fails this test).
+    visible, hidden, m = 6, 4, 9
+    theta, data = problem(17, visible, hidden, m, 1.0)
+    hv = hidden * visible
+    theta[2 * hv : 2 * hv + hidden] = biases
+    rho_hat = np.array(rho_hat_reference(theta, visible, hidden, data))
+    saturated = np.abs(biases) >= 20
+    assert np.all((rho_hat[saturated] < EPS) | (rho_hat[saturated] > 1 - EPS))
+    assert np.all((rho_hat[saturated] > 0) & (rho_hat[saturated] < 1))
+    _, grad = sparse_autoencoder_cost(theta, visible, hidden, lambda_, rho, beta, data)
+
+    def cost(t):
+        return sparse_autoencoder_cost(t, visible, hidden, lambda_, rho, beta, data)[0]
+
+    # Fourth-order differences: the saturated units' penalties make the cost large
+    # next to its gradient, so second-order ones stall at about 1e-9 at any step.
+    numerical = ref.numerical_gradient_fourth_order(cost, theta, eps=3e-3)
+    relative = np.linalg.norm(numerical - grad) / np.linalg.norm(numerical + grad)
+    assert relative < 1e-9
+
+
+@pytest.mark.parametrize("biases", SATURATED_BIASES)
+def test_cost_and_grad_match_loop_reference_with_saturated_hidden_units(biases):
+    visible, hidden, m = 5, 4, 6
+    theta, data = problem(23, visible, hidden, m)
+    hv = hidden * visible
+    theta[2 * hv : 2 * hv + hidden] = biases
+    args = (visible, hidden, 1e-3, 0.1, 3.0)
+    cost, grad = sparse_autoencoder_cost(theta, *args, data)
+    ref_cost, ref_grad = ref.sparse_cost_and_grad(theta, *args, data)
+    assert cost == pytest.approx(ref_cost, rel=1e-12)
+    np.testing.assert_allclose(grad, ref_grad, rtol=1e-10, atol=1e-15)
+
+
 # --- beta = 0 is the chapter 2 autoencoder -------------------------------------------
 
 
@@ -226,7 +357,8 @@ def test_beta_zero_is_the_plain_autoencoder(visible, hidden, m, lambda_):
 @pytest.mark.parametrize("bias", [800.0, -800.0, "mixed"])
 def test_saturated_hidden_units_give_finite_results_without_warnings(bias):
     # b1 = +-800 makes every hidden activation exactly 1 or 0, so rho_hat is exactly
-    # 1 or 0 before the clip to [1e-12, 1 - 1e-12].
+    # 1 or 0, where eq-kl-safe leaves the KL divergence (tangent below eps, constant
+    # above 1 - eps).
     visible, hidden, m = 5, 4, 6
     rho, beta, lambda_ = 0.1, 3.0, 1e-3
     theta, data = problem(61, visible, hidden, m)
