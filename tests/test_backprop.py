@@ -261,3 +261,28 @@ def test_rejects_negative_lambda(valid, lambda_):
     theta, visible, hidden, data = valid
     with pytest.raises(ValueError, match="lambda_"):
         autoencoder_cost(theta, visible, hidden, lambda_, data)
+
+
+# --- reliability (issue 12) ------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["theta", "data"])
+def test_autoencoder_cost_refuses_complex_theta_or_data(name):
+    theta, data = problem(3, 4, 2, 5)
+    arrays = {"theta": theta, "data": data}
+    arrays[name] = arrays[name] + 0j
+    with pytest.raises(TypeError, match=f"{name} must hold real numbers.*complex"):
+        autoencoder_cost(arrays["theta"], 4, 2, 1e-4, arrays["data"])
+
+
+@pytest.mark.parametrize("lambda_", ["1e-4", True, None, np.array(1e-4)])
+def test_autoencoder_cost_refuses_lambda_that_is_not_a_number(lambda_):
+    theta, data = problem(3, 4, 2, 5)
+    with pytest.raises(TypeError, match="lambda_ must be a real number"):
+        autoencoder_cost(theta, 4, 2, lambda_, data)
+
+
+def test_autoencoder_cost_refuses_data_without_examples():
+    theta, _ = problem(3, 4, 2, 5)
+    with pytest.raises(ValueError, match="m >= 1"):
+        autoencoder_cost(theta, 4, 2, 1e-4, np.zeros((4, 0)))
