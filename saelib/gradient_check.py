@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from saelib.validation import as_real_array, check_real
+
 
 # chapters/03_gradient_checking.ipynb, cell "numerical-gradient"
 def _scalar(value, name="J"):
@@ -58,11 +60,9 @@ def compute_numerical_gradient(J, theta, epsilon=1e-4):
     Defined in chapter 3, "Gradient checking". Costs ``2 * theta.size``
     evaluations of ``J``: check small models only.
     """
-    if not np.isscalar(epsilon) or not np.isfinite(epsilon) or epsilon <= 0:
-        raise ValueError(f"epsilon must be a positive number, got {epsilon!r}")
-    theta = np.array(theta, dtype=np.float64)  # a private copy, perturbed in place
-    if not np.all(np.isfinite(theta)):
-        raise ValueError("theta contains NaN or inf")
+    check_real(epsilon, "epsilon", low=0.0, open_low=True)
+    # A private float64 copy, perturbed in place (complex theta is a TypeError).
+    theta = as_real_array(theta, "theta").astype(np.float64)
     flat = theta.reshape(-1)  # a view: writing to it perturbs theta
     grad = np.empty_like(flat)
     for i in range(flat.size):
@@ -94,7 +94,8 @@ def relative_difference(a, b):
     -----
     Defined in chapter 3, "Gradient checking".
     """
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    a = as_real_array(a, "a", finite=False).astype(np.float64, copy=False)
+    b = as_real_array(b, "b", finite=False).astype(np.float64, copy=False)
     if a.shape != b.shape:
         raise ValueError(f"shapes differ: {a.shape} and {b.shape}")
     numerator = np.linalg.norm(a - b)
@@ -159,11 +160,13 @@ def check_gradient(fun, theta, epsilon=1e-4):
     -----
     Defined in chapter 3, "Gradient checking".
     """
-    theta = np.array(theta, dtype=np.float64)
+    check_real(epsilon, "epsilon", low=0.0, open_low=True)
+    theta = as_real_array(theta, "theta").astype(np.float64)
     result = fun(theta)
     if not isinstance(result, tuple) or len(result) != 2:
         raise TypeError("fun(theta) must return a pair (cost, grad)")
-    analytical = np.asarray(result[1], dtype=np.float64)
+    analytical = as_real_array(result[1], "the gradient fun returned", finite=False)
+    analytical = analytical.astype(np.float64, copy=False)
     if analytical.shape != theta.shape:
         raise ValueError(
             f"fun returned a gradient of shape {analytical.shape} for theta of "

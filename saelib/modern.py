@@ -38,6 +38,8 @@ def _check_params(params):
         "b_dec": (n_features,),
     }
     for name, shape in expected.items():
+        if np.iscomplexobj(params[name]):
+            raise TypeError(f"params[{name!r}] must be real, got complex")
         if np.shape(params[name]) != shape:
             raise ValueError(
                 f"params[{name!r}] has shape {np.shape(params[name])}, expected {shape}"

@@ -13,6 +13,7 @@ from saelib.validation import (
     check_columns,
     check_int,
     check_nonnegative,
+    check_random_state,
 )
 
 
@@ -158,7 +159,7 @@ def initialize_parameters(hidden_size, visible_size, rng=None):
     Defined in chapter 1, "Neural networks and forward propagation".
     """
     _check_sizes(visible_size, hidden_size)
-    rng = np.random.default_rng(rng)
+    rng = check_random_state(rng, "rng")
     r = np.sqrt(6.0 / (hidden_size + visible_size + 1))
     n_weights = 2 * hidden_size * visible_size
     theta = np.zeros(_parameter_count(visible_size, hidden_size))
@@ -184,7 +185,9 @@ def pack_parameters(W1, W2, b1, b2):
     -----
     Defined in chapter 1, "Neural networks and forward propagation".
     """
-    W1, W2, b1, b2 = (np.asarray(p) for p in (W1, W2, b1, b2))
+    W1, W2, b1, b2 = (
+        as_real_array(p, n) for p, n in ((W1, "W1"), (W2, "W2"), (b1, "b1"), (b2, "b2"))
+    )
     hidden, visible = W1.shape if W1.ndim == 2 else (None, None)
     if (
         hidden is None

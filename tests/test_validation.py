@@ -6,7 +6,15 @@ import numpy as np
 import pytest
 from scipy import sparse
 
-from saelib import forward_propagation, initialize_parameters, sigmoid
+from saelib import (
+    compute_numerical_gradient,
+    forward_propagation,
+    initialize_parameters,
+    pack_parameters,
+    relative_difference,
+    relu_sae_loss,
+    sigmoid,
+)
 from saelib.validation import (
     as_real_array,
     check_columns,
@@ -119,3 +127,39 @@ def test_forward_propagation_checks_shapes_before_work():
 def test_sigmoid_refuses_complex_input_instead_of_dropping_the_imaginary_part():
     with pytest.raises(TypeError, match="complex"):
         sigmoid(np.array([1.0 + 2.0j]))
+
+
+def test_pack_parameters_refuses_complex_weights():
+    W1, W2, b1, b2 = np.ones((2, 3)), np.ones((3, 2)), np.zeros(2), np.zeros(3)
+    with pytest.raises(TypeError, match="W2 must hold real numbers"):
+        pack_parameters(W1, W2 + 1j, b1, b2)
+
+
+def test_initialize_parameters_names_a_negative_seed():
+    with pytest.raises(ValueError, match="rng must be an int seed >= 0"):
+        initialize_parameters(2, 3, rng=-1)
+
+
+def test_gradient_check_refuses_complex_theta_and_an_epsilon_given_as_text():
+    def J(t):
+        return float(t @ t)
+
+    with pytest.raises(TypeError, match="theta must hold real numbers"):
+        compute_numerical_gradient(J, np.ones(2) + 1j)
+    for bad in ("1e-4", True):
+        with pytest.raises(TypeError, match="epsilon must be a real number"):
+            compute_numerical_gradient(J, np.ones(2), epsilon=bad)
+    with pytest.raises(TypeError, match="complex"):
+        relative_difference(np.ones(2) + 1j, np.ones(2))
+
+
+def test_modern_losses_refuse_complex_parameters():
+    rng = np.random.default_rng(0)
+    params = {
+        "W_enc": rng.normal(size=(4, 3)) + 1j,
+        "b_enc": np.zeros(4),
+        "W_dec": rng.normal(size=(3, 4)),
+        "b_dec": np.zeros(3),
+    }
+    with pytest.raises(TypeError, match=r"params\['W_enc'\] must be real"):
+        relu_sae_loss(params, rng.normal(size=(5, 3)), 0.1)
