@@ -7,8 +7,9 @@ first cell and stops after its last one. nbval's ordinary run of these notebooks
 their busy-machine run; nothing is executed twice.
 
 A notebook measures time when one of its code cells that is not exported to saelib
-calls a clock (``TIMING`` below). Under pytest-xdist each worker hogs its share of
-the cores, so that the workers together add about one spinning process per core.
+calls a clock (``TIMING`` below). Under pytest-xdist each worker hogs only its share
+of the cores (cores / workers): two workers in timing notebooks at once add one
+spinning process per core, not two.
 Set ``SAEBOOK_NO_HOG=1`` to run them on a quiet machine.
 """
 
