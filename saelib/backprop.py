@@ -10,12 +10,12 @@ import numpy as np
 
 from saelib.network import (
     _check_data,
-    _check_nonnegative,
     _check_theta,
     forward_propagation,
     pack_parameters,
     unpack_parameters,
 )
+from saelib.validation import check_nonnegative
 
 
 # chapters/02_backpropagation.ipynb, cell "autoencoder-cost"
@@ -59,7 +59,7 @@ def autoencoder_cost(theta, visible_size, hidden_size, lambda_, data):
     """
     theta = _check_theta(theta, visible_size, hidden_size)
     data = _check_data(data, visible_size)
-    _check_nonnegative(lambda_, "lambda_")
+    check_nonnegative(lambda_, "lambda_")
     W1, W2, b1, b2 = unpack_parameters(theta, visible_size, hidden_size)
     m = data.shape[1]
 

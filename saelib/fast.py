@@ -12,7 +12,6 @@ import numpy as np
 
 from saelib.network import (
     _check_data,
-    _check_nonnegative,
     _check_sizes,
     _check_theta,
     unpack_parameters,
@@ -23,6 +22,7 @@ from saelib.sparse_autoencoder import (
     _check_unit_interval,
     _kl_penalty,
 )
+from saelib.validation import check_nonnegative
 
 
 # chapters/B1_performance.ipynb, cell "fast-cost"
@@ -96,8 +96,8 @@ def _check_fast(visible_size, hidden_size, lambda_, sparsity_param, beta, data):
     becomes float64.
     """
     _check_sizes(visible_size, hidden_size)
-    _check_nonnegative(lambda_, "lambda_")
-    _check_nonnegative(beta, "beta")
+    check_nonnegative(lambda_, "lambda_")
+    check_nonnegative(beta, "beta")
     _check_sparsity_param(sparsity_param)
     data = np.asarray(data)
     if data.dtype not in (np.float32, np.float64):

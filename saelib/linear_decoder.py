@@ -17,12 +17,16 @@ from saelib.images import (
 )
 from saelib.network import (
     _check_data,
-    _check_nonnegative,
     _check_theta,
     unpack_parameters,
 )
 from saelib.sparse_autoencoder import _check_sparsity_param, _kl_penalty
-from saelib.validation import as_real_array, check_int, check_random_state
+from saelib.validation import (
+    as_real_array,
+    check_int,
+    check_nonnegative,
+    check_random_state,
+)
 from saelib.visualize import _full_contrast, _tile
 
 COLOR_PHOTOGRAPHS = ("astronaut", "coffee", "chelsea", "rocket", "china", "flower")
@@ -194,8 +198,8 @@ def sparse_autoencoder_linear_cost(
     ``sparse_autoencoder_cost``.
     """
     theta = _check_theta(theta, visible_size, hidden_size)
-    _check_nonnegative(lambda_, "lambda_")
-    _check_nonnegative(beta, "beta")
+    check_nonnegative(lambda_, "lambda_")
+    check_nonnegative(beta, "beta")
     _check_sparsity_param(sparsity_param)
     data = _check_linear_data(data, visible_size)
     dtype, m, rho = data.dtype, data.shape[1], sparsity_param

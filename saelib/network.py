@@ -12,7 +12,6 @@ from saelib.validation import (
     as_real_array,
     check_columns,
     check_int,
-    check_nonnegative,
     check_random_state,
 )
 
@@ -125,10 +124,6 @@ def _check_theta(theta, visible_size, hidden_size):
 def _check_data(data, visible_size, name="data"):
     """Return data as a 2-D float array of shape (visible_size, m), or raise."""
     return check_columns(data, visible_size, name, rows="visible_size")
-
-
-# The name the chapters' cost functions import; the rule lives in saelib.validation.
-_check_nonnegative = check_nonnegative
 
 
 # chapters/01_neural_networks.ipynb, cell "parameters"

@@ -11,12 +11,12 @@ import numpy as np
 from saelib.network import (
     _as_float_array,
     _check_data,
-    _check_nonnegative,
     _check_theta,
     forward_propagation,
     pack_parameters,
     unpack_parameters,
 )
+from saelib.validation import check_nonnegative
 
 
 # chapters/05_sparsity.ipynb, cell "kl-divergence"
@@ -152,8 +152,8 @@ def sparse_autoencoder_cost(
     """
     theta = _check_theta(theta, visible_size, hidden_size)
     data = _check_data(data, visible_size)
-    _check_nonnegative(lambda_, "lambda_")
-    _check_nonnegative(beta, "beta")
+    check_nonnegative(lambda_, "lambda_")
+    check_nonnegative(beta, "beta")
     _check_sparsity_param(sparsity_param)
     _check_unit_interval(data)
     W1, W2, b1, b2 = unpack_parameters(theta, visible_size, hidden_size)
