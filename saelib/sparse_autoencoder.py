@@ -16,7 +16,7 @@ from saelib.network import (
     pack_parameters,
     unpack_parameters,
 )
-from saelib.validation import check_nonnegative
+from saelib.validation import check_nonnegative, check_real
 
 
 # chapters/05_sparsity.ipynb, cell "kl-divergence"
@@ -85,21 +85,23 @@ def _kl_penalty(rho, rho_hat, eps=_RHO_HAT_EPS):
 
 # chapters/05_sparsity.ipynb, cell "sparse-cost"
 def _check_sparsity_param(sparsity_param):
-    """Raise unless 0 < sparsity_param < 1."""
-    if not np.isscalar(sparsity_param) or not 0 < sparsity_param < 1:
-        raise ValueError(
-            f"sparsity_param must be a number in (0, 1), got {sparsity_param!r}"
-        )
+    """Raise unless sparsity_param is a real number in (0, 1)."""
+    check_real(
+        sparsity_param, "sparsity_param", 0.0, 1.0, open_low=True, open_high=True
+    )
 
 
 def _check_unit_interval(data, name="data"):
     """Raise unless every entry of data lies in [0, 1] (sigmoid decoder targets)."""
-    low, high = data.min(), data.max()
+    low, high = float(data.min()), float(data.max())
     if low < 0 or high > 1:
+        # Say by how much: 1.0000000000000002 (an ulp above 1, as rescaling can
+        # give) would print as "1" with fewer digits.
+        excess = f"{-low:.3g} below 0" if low < 0 else f"{high - 1:.3g} above 1"
         raise ValueError(
             f"{name} must lie in [0, 1]: the sigmoid decoder cannot output other "
-            f"values (got min {low:.4g}, max {high:.4g}); rescale it, e.g. with "
-            "normalize_patches"
+            f"values; got min {low!r}, max {high!r} ({excess}). Rescale it, e.g. "
+            "with normalize_patches, or np.clip it if the excess is rounding"
         )
 
 

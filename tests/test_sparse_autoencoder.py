@@ -14,6 +14,8 @@ import pytest
 import reference as ref
 from reference import numerical_gradient, problem
 
+from saelib import initialize_parameters
+
 sparse = pytest.importorskip("saelib.sparse_autoencoder")
 sparse_autoencoder_cost = sparse.sparse_autoencoder_cost
 kl_divergence = sparse.kl_divergence
@@ -529,3 +531,19 @@ def test_accepts_data_on_the_bounds_of_the_unit_interval(value):
     )
     assert cost == pytest.approx(ref_cost, rel=1e-10)
     np.testing.assert_allclose(grad, ref_grad, rtol=1e-10, atol=1e-15)
+
+
+def test_data_an_ulp_above_one_is_refused_saying_by_how_much():
+    """MinMaxScaler can give 1.0000000000000002; "max 1" would hide why it fails."""
+    theta = initialize_parameters(2, 3, rng=0)
+    data = np.full((3, 4), 0.5)
+    data[0, 0] = np.nextafter(1.0, 2.0)
+    with pytest.raises(ValueError, match=r"2\.22e-16 above 1"):
+        sparse_autoencoder_cost(theta, 3, 2, 1e-4, 0.1, 3.0, data)
+
+
+@pytest.mark.parametrize("bad", ["0.1", True, None])
+def test_sparsity_param_of_the_wrong_type_is_named(bad):
+    theta = initialize_parameters(2, 3, rng=0)
+    with pytest.raises(TypeError, match="sparsity_param must be a real number"):
+        sparse_autoencoder_cost(theta, 3, 2, 1e-4, bad, 3.0, np.full((3, 4), 0.5))
