@@ -257,7 +257,7 @@ def sparse_autoencoder_linear_cost(
 # chapters/14_linear_decoders.ipynb, cell "display-color"
 def _check_color_filters(filters, name="filters"):
     """Return filters as float (3 p^2, n) and the side p, or raise."""
-    filters = np.asarray(filters, dtype=np.float64)
+    filters = as_real_array(filters, name).astype(np.float64, copy=False)
     if filters.ndim != 2 or filters.shape[1] == 0 or filters.shape[0] % 3:
         raise ValueError(
             f"{name} must be 2-D (3 * p * p, n_filters), channel by channel; got "
@@ -269,8 +269,6 @@ def _check_color_filters(filters, name="filters"):
             f"each column of {name} must be 3 square channels; {filters.shape[0]} "
             "values is not 3 * p * p"
         )
-    if not np.all(np.isfinite(filters)):
-        raise ValueError(f"{name} contains NaN or inf")
     return filters, side
 
 

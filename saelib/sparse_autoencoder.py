@@ -9,14 +9,13 @@ Every function here is derived and checked in that chapter.
 import numpy as np
 
 from saelib.network import (
-    _as_float_array,
     _check_data,
     _check_theta,
     forward_propagation,
     pack_parameters,
     unpack_parameters,
 )
-from saelib.validation import check_nonnegative, check_real
+from saelib.validation import as_real_array, check_nonnegative, check_real
 
 
 # chapters/05_sparsity.ipynb, cell "kl-divergence"
@@ -39,7 +38,8 @@ def kl_divergence(rho, rho_hat):
     -----
     Defined in chapter 5, "Autoencoders and the sparsity penalty".
     """
-    rho_hat = _as_float_array(rho_hat)  # float32 stays float32, the rest float64
+    # float32 stays float32, the rest float64; complex is a TypeError naming rho_hat
+    rho_hat = as_real_array(rho_hat, "rho_hat", finite=False)
     return rho * np.log(rho / rho_hat) + (1 - rho) * np.log((1 - rho) / (1 - rho_hat))
 
 

@@ -7,9 +7,11 @@ import pytest
 from scipy import sparse
 
 from saelib import (
+    color_energy_fractions,
     compute_numerical_gradient,
     forward_propagation,
     initialize_parameters,
+    kl_divergence,
     pack_parameters,
     relative_difference,
     relu_sae_loss,
@@ -163,3 +165,14 @@ def test_modern_losses_refuse_complex_parameters():
     }
     with pytest.raises(TypeError, match=r"params\['W_enc'\] must be real"):
         relu_sae_loss(params, rng.normal(size=(5, 3)), 0.1)
+
+
+def test_kl_divergence_names_rho_hat_when_it_is_complex():
+    with pytest.raises(TypeError, match="rho_hat must hold real numbers"):
+        kl_divergence(0.1, np.array([0.2 + 0.1j]))
+
+
+def test_color_filter_displays_refuse_complex_filters():
+    filters = np.ones((12, 2)) + 1j  # two 2x2 RGB filters
+    with pytest.raises(TypeError, match="must hold real numbers"):
+        color_energy_fractions(filters)
