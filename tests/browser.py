@@ -92,6 +92,62 @@ async () => {
 """
 
 
+# What sticks out of the viewport at the current width, outside a box that scrolls
+# sideways (overflow-x auto or scroll): cut off, or widening the whole page. Hidden
+# parts (closed toggles, the off-canvas sidebars, MathJax's assistive copy, the
+# hover-only "#" links) do not count; of nested offenders the outermost is named.
+STICKING_OUT = """
+() => {
+  const width = window.innerWidth;
+  const inScrollBox = (el) => {
+    for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+      const style = getComputedStyle(a);
+      if (["auto", "scroll"].includes(style.overflowX)
+          && a.getBoundingClientRect().right <= width + 1) return true;
+    }
+    return false;
+  };
+  const hidden = ".d-none, [hidden], .bd-sidebar-primary, .bd-sidebar-secondary, " +
+                 "details:not([open]), mjx-assistive-mml, a.headerlink";
+  const out = (el) => {
+    const r = el.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 && r.right > width + 1 && !inScrollBox(el);
+  };
+  const main = document.querySelector("main") || document.body;
+  const offenders = [];
+  for (const el of main.querySelectorAll("*")) {
+    if (el.closest(hidden) || !out(el)) continue;
+    const parent = el.parentElement;
+    if (parent && main.contains(parent) && parent !== main && out(parent)) continue;
+    const text = el.textContent.trim().slice(0, 60);
+    offenders.push(`${el.tagName.toLowerCase()}: ${text}`);
+  }
+  return {pageWidth: document.documentElement.scrollWidth, width, offenders};
+}
+"""
+
+
+def sticking_out(chromium: str, root: Path, pages: list[str], width: int = 400):
+    """{page: (page width, [what sticks out])} at a viewport ``width`` px wide."""
+    from playwright.sync_api import sync_playwright
+
+    found = {}
+    with serve(root) as base, sync_playwright() as p:
+        browser = _launch(p, chromium)
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        for page_path in pages:
+            page.goto(urljoin(base, page_path), wait_until="load")
+            page.evaluate(
+                "async () => { if (window.MathJax && MathJax.startup) "
+                "await MathJax.startup.promise; }"
+            )
+            page.wait_for_timeout(300)  # widgets render after MathJax
+            report = page.evaluate(STICKING_OUT)
+            found[page_path] = (report["pageWidth"], report["offenders"])
+        browser.close()
+    return found
+
+
 def _launch(playwright, chromium: str):
     """Headless Chromium that cannot resolve any host but 127.0.0.1."""
     return playwright.chromium.launch(

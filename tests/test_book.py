@@ -157,6 +157,21 @@ def test_every_page_renders_offline_in_chromium():
 
 
 @pytest.mark.book
+def test_nothing_is_cut_or_widens_the_page_at_phone_width():
+    """At 400 px, what is wider than the column scrolls inside its own box."""
+    chromium = require_chromium()
+    pages = built_pages()
+    assert pages, "no built pages: the strict build must run first"
+    found = browser.sticking_out(chromium, ROOT / "_build" / "html", pages, 400)
+    problems = [
+        f"{page}: page {page_width} px wide; {offenders[:3]}"
+        for page, (page_width, offenders) in found.items()
+        if offenders or page_width > 400
+    ]
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.book
 def test_static_widget_explorer_works_without_a_kernel():
     """Chapter 8's model browser: its slider switches pictures in the browser alone."""
     chromium = require_chromium()

@@ -10,6 +10,9 @@ page). When the files are missing it leaves the CDN
 defaults and says so. (The folder is not named ``_static``: Jupyter Book 1 would
 add every .js and .css file in it to every page.)
 
+It also adds the book's own stylesheet, ``_assets/saebook.css`` (phone layout), to
+every page, with or without the vendored files.
+
 It also removes an error that every reader's browser console would show with
 Jupyter Book 1.0.4: sphinx-thebe's configuration script is included twice (a
 ``const`` declared twice is a SyntaxError).
@@ -27,10 +30,14 @@ REQUIREJS = "vendor/requirejs/require.js"
 WIDGET_MANAGER = "vendor/html-manager/embed-amd.js"
 # Our own script, run between the two: where the widget manager finds its fonts.
 WIDGETS_CONFIG = "widgets-config.js"
+# Our own stylesheet, on every page.
+STYLESHEET = "saebook.css"
 
 
 def configure(app, config):
     assets = Path(app.srcdir) / ASSETS
+    # Copied to _static/ whatever else happens: the stylesheet lives here too.
+    config.html_static_path = [*config.html_static_path, str(assets)]
     needed = (MATHJAX, REQUIREJS, WIDGET_MANAGER)
     missing = [f for f in needed if not (assets / f).exists()]
     if missing:
@@ -40,7 +47,6 @@ def configure(app, config):
             ", ".join(missing),
         )
         return
-    config.html_static_path = [*config.html_static_path, str(assets)]
     config.mathjax_path = MATHJAX
     # myst-nb adds these scripts, in this order, to pages with widgets.
     config.nb_ipywidgets_js = {REQUIREJS: {}, WIDGETS_CONFIG: {}, WIDGET_MANAGER: {}}
@@ -67,6 +73,7 @@ def drop_duplicate_scripts(app, pagename, templatename, context, doctree):
 def setup(app):
     # Before myst-nb and the math extension read the configuration.
     app.connect("config-inited", configure, priority=100)
+    app.add_css_file(STYLESHEET)
     # html-page-context stops at the first handler that returns a template name:
     # run before the themes' handlers.
     app.connect("html-page-context", drop_duplicate_scripts, priority=100)
