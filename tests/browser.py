@@ -94,8 +94,8 @@ async () => {
 
 # What sticks out of the viewport at the current width, outside a box that scrolls
 # sideways (overflow-x auto or scroll): cut off, or widening the whole page. Hidden
-# parts (closed toggles, the off-canvas sidebars, MathJax's assistive copy, the
-# hover-only "#" links) do not count; of nested offenders the outermost is named.
+# parts (closed toggles, the off-canvas sidebars, MathJax's assistive copy) do not
+# count; of nested offenders the outermost is named.
 STICKING_OUT = """
 () => {
   const width = window.innerWidth;
@@ -108,7 +108,7 @@ STICKING_OUT = """
     return false;
   };
   const hidden = ".d-none, [hidden], .bd-sidebar-primary, .bd-sidebar-secondary, " +
-                 "details:not([open]), mjx-assistive-mml, a.headerlink";
+                 "details:not([open]), mjx-assistive-mml";
   const out = (el) => {
     const r = el.getBoundingClientRect();
     return r.width > 0 && r.height > 0 && r.right > width + 1 && !inScrollBox(el);
