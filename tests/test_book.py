@@ -172,6 +172,21 @@ def test_nothing_is_cut_or_widens_the_page_at_phone_width():
 
 
 @pytest.mark.book
+def test_every_solution_opens_on_one_click_without_errors():
+    chromium = require_chromium()
+    pages = built_pages()
+    assert pages, "no built pages: the strict build must run first"
+    found = browser.click_toggles(chromium, ROOT / "_build" / "html", pages)
+    problems = [
+        f"{page}: {opened} of {toggles} opened; errors {errors[:2]}"
+        for page, (toggles, opened, errors) in found.items()
+        if opened != toggles or errors
+    ]
+    assert not problems, "\n".join(problems)
+    assert sum(toggles for toggles, _, _ in found.values()) > 20  # solutions exist
+
+
+@pytest.mark.book
 def test_static_widget_explorer_works_without_a_kernel():
     """Chapter 8's model browser: its slider switches pictures in the browser alone."""
     chromium = require_chromium()

@@ -10,7 +10,8 @@ page). When the files are missing it leaves the CDN
 defaults and says so. (The folder is not named ``_static``: Jupyter Book 1 would
 add every .js and .css file in it to every page.)
 
-It also adds the book's own stylesheet, ``_assets/saebook.css`` (phone layout), to
+It also adds the book's own stylesheet, ``_assets/saebook.css`` (phone layout), and
+script, ``_assets/saebook.js`` (a fix of sphinx-togglebutton's click handler), to
 every page, with or without the vendored files.
 
 It also removes an error that every reader's browser console would show with
@@ -30,8 +31,9 @@ REQUIREJS = "vendor/requirejs/require.js"
 WIDGET_MANAGER = "vendor/html-manager/embed-amd.js"
 # Our own script, run between the two: where the widget manager finds its fonts.
 WIDGETS_CONFIG = "widgets-config.js"
-# Our own stylesheet, on every page.
+# Our own stylesheet and script, on every page.
 STYLESHEET = "saebook.css"
+SCRIPT = "saebook.js"
 
 
 def configure(app, config):
@@ -74,6 +76,8 @@ def setup(app):
     # Before myst-nb and the math extension read the configuration.
     app.connect("config-inited", configure, priority=100)
     app.add_css_file(STYLESHEET)
+    # Deferred: it runs after togglebutton.js and before the toggles are set up.
+    app.add_js_file(SCRIPT, loading_method="defer")
     # html-page-context stops at the first handler that returns a template name:
     # run before the themes' handlers.
     app.connect("html-page-context", drop_duplicate_scripts, priority=100)
