@@ -18,3 +18,20 @@ if (typeof toggleHidden === "function") {
     toggleHidden(document.getElementById(button.dataset.button));
   };
 }
+
+// The whole course as one download (tools/course_archive.py writes it next to the
+// book's pages), in each page's download menu next to the page's own .ipynb, which
+// cannot run alone: it imports saelib, which the earlier chapters build.
+document.addEventListener("DOMContentLoaded", () => {
+  const menu = document.querySelector(".dropdown-download-buttons .dropdown-menu");
+  if (!menu) return;
+  const root = document.documentElement.dataset.content_root || "";
+  const item = document.createElement("li");
+  item.innerHTML =
+    `<a href="${root}saebook-course.zip" class="btn btn-sm dropdown-item"` +
+    ` title="The whole course: notebooks, saelib, Makefile. Unzip it, then run` +
+    ` make book (or make test), as its README says.">` +
+    `<span class="btn__icon-container"><i class="fas fa-file-zipper"></i></span>` +
+    `<span class="btn__text-container">course (.zip)</span></a>`;
+  menu.appendChild(item);
+});

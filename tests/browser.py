@@ -85,8 +85,11 @@ async () => {
   const widgetViews = document.querySelectorAll(
       'script[type="application/vnd.jupyter.widget-view+json"]').length;
   const widgetsRendered = document.querySelectorAll(".jupyter-widgets").length;
+  const course = document.querySelector('a[href$="saebook-course.zip"]');
+  const courseStatus = course ? (await fetch(course.href, {method: "HEAD"})).status
+                              : null;
   return {maths: maths.length, untypeset, errors, raw, images: images.length,
-          broken, widgetViews, widgetsRendered,
+          broken, widgetViews, widgetsRendered, courseStatus,
           mathjax: !!(window.MathJax && MathJax.version)};
 }
 """

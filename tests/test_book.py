@@ -149,6 +149,8 @@ def test_every_page_renders_offline_in_chromium():
             problems.append(f"{page}: {r['widgetViews']} widgets did not render")
         if r["status"] != 200:
             problems.append(f"{page}: HTTP {r['status']}")
+        if r["courseStatus"] != 200:
+            problems.append(f"{page}: course archive link: {r['courseStatus']}")
     assert not problems, "\n".join(problems)
     # The chapters really contain what was checked.
     chapter = reports["chapters/05_sparsity.html"]
