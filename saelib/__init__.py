@@ -92,6 +92,7 @@ from saelib.sae_metrics import (
 )
 from saelib.softmax import (
     SoftmaxModel,
+    log_softmax,
     softmax_cost,
     softmax_predict,
     softmax_probabilities,
@@ -159,6 +160,7 @@ __all__ = [
     # Part III
     "load_mnist",
     "SoftmaxModel",
+    "log_softmax",
     "softmax_cost",
     "softmax_predict",
     "softmax_probabilities",

@@ -11,9 +11,11 @@ import numpy as np
 from scipy.stats import rankdata
 
 from saelib.adam import Adam
+from saelib.softmax import log_softmax
 from saelib.validation import (
     as_real_array,
     check_int,
+    check_labels,
     check_nonnegative,
     check_random_state,
     check_real,
@@ -34,24 +36,6 @@ def _check_rows(A, name, n_columns=None, columns="n_features"):
             f"{name} must have {n_columns} columns ({columns}), got shape {A.shape}"
         )
     return A
-
-
-def _check_labels(labels, n_samples, n_classes, name="labels"):
-    """Return class labels as an int array of shape (n_samples,), or raise."""
-    labels = np.asarray(labels)
-    if labels.dtype == bool or not np.issubdtype(labels.dtype, np.integer):
-        raise TypeError(f"{name} must hold integer class labels, got {labels.dtype}")
-    if labels.shape != (n_samples,):
-        raise ValueError(
-            f"{name} must have shape ({n_samples},), one label per example; "
-            f"got shape {labels.shape}"
-        )
-    if labels.min() < 0 or labels.max() >= n_classes:
-        raise ValueError(
-            f"{name} must lie in [0, {n_classes - 1}], got values from "
-            f"{labels.min()} to {labels.max()}"
-        )
-    return labels.astype(np.intp)
 
 
 def _check_params(params):
@@ -157,11 +141,6 @@ def mlp_head(params, H):
     return H @ params["W2"] + params["b2"]
 
 
-def _log_softmax(logits):
-    shifted = logits - logits.max(axis=1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-
-
 def mlp_loss(params, X, labels, weight_decay=0.0):
     """Mean cross-entropy plus weight decay, and its gradient, eq-ch18-grad.
 
@@ -186,10 +165,10 @@ def mlp_loss(params, X, labels, weight_decay=0.0):
     _, _, n_classes = _check_params(params)
     weight_decay = check_nonnegative(weight_decay, "weight_decay")
     X = _check_rows(X, "X", params["W1"].shape[0], "n_inputs")
-    labels = _check_labels(labels, X.shape[0], n_classes)
+    labels = check_labels(labels, X.shape[0], n_classes)
     Z = X @ params["W1"] + params["b1"]
     H = np.maximum(Z, 0.0)
-    log_p = _log_softmax(H @ params["W2"] + params["b2"])
+    log_p = log_softmax(H @ params["W2"] + params["b2"], axis=1)
     rows = np.arange(len(labels))
     loss = -log_p[rows, labels].mean()
     loss += weight_decay / 2 * (np.sum(params["W1"] ** 2) + np.sum(params["W2"] ** 2))
@@ -242,7 +221,7 @@ def mlp_train(
     labels = np.asarray(labels)
     integer = np.issubdtype(labels.dtype, np.integer) and labels.size > 0
     n_classes = max(int(labels.max()) + 1, 2) if integer else 2
-    labels = _check_labels(labels, X.shape[0], n_classes)
+    labels = check_labels(labels, X.shape[0], n_classes)
     n_epochs = check_int(n_epochs, "n_epochs")
     batch_size = check_int(batch_size, "batch_size")
     check_real(learning_rate, "learning_rate", low=0.0, open_low=True)
@@ -276,8 +255,8 @@ def cross_entropy(logits, labels):
     Defined in chapter 18, "Looking inside a network: an SAE on a digit classifier".
     """
     logits = _check_rows(logits, "logits", columns="n_classes")
-    labels = _check_labels(labels, logits.shape[0], logits.shape[1])
-    return float(-_log_softmax(logits)[np.arange(len(labels)), labels].mean())
+    labels = check_labels(labels, logits.shape[0], logits.shape[1])
+    return float(-log_softmax(logits, axis=1)[np.arange(len(labels)), labels].mean())
 
 
 def output_kl(clean_logits, logits):
@@ -304,7 +283,7 @@ def output_kl(clean_logits, logits):
         raise ValueError(
             f"logits has shape {logits.shape}, clean_logits {clean_logits.shape}"
         )
-    log_p, log_q = _log_softmax(clean_logits), _log_softmax(logits)
+    log_p, log_q = log_softmax(clean_logits, axis=1), log_softmax(logits, axis=1)
     kl = np.sum(np.exp(log_p) * (log_p - log_q), axis=1).mean()
     return float(max(kl, 0.0))  # rounding can give -1e-17 for equal inputs
 

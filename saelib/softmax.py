@@ -11,7 +11,13 @@ from typing import NamedTuple
 import numpy as np
 
 from saelib.optimize import TrainResult, minimize_lbfgs
-from saelib.validation import as_real_array, check_columns, check_int, check_nonnegative
+from saelib.validation import (
+    as_real_array,
+    check_columns,
+    check_int,
+    check_labels,
+    check_nonnegative,
+)
 
 
 # chapters/11_softmax_regression.ipynb, cell "softmax-probabilities"
@@ -30,10 +36,28 @@ def _check_weights(W):
     return W
 
 
-def _log_softmax(scores):
-    """Column-wise log-probabilities of a (k, m) score matrix (eq-ch11-log-prob)."""
-    shifted = scores - scores.max(axis=0)  # every exponent <= 0: no overflow
-    return shifted - np.log(np.exp(shifted).sum(axis=0))  # the sum is >= 1
+def log_softmax(scores, axis=0):
+    """Log-probabilities along ``axis`` of a score matrix (eq-ch11-log-prob).
+
+    Parameters
+    ----------
+    scores : ndarray
+        Scores (logits); the classes run along ``axis``: 0 for the (k, m) layout
+        of this chapter, 1 for examples in rows (chapter 18).
+    axis : int, optional
+        The axis of the classes.
+
+    Returns
+    -------
+    ndarray, same shape as ``scores``
+        A new array; ``exp`` of it sums to 1 along ``axis``.
+
+    Notes
+    -----
+    Defined in chapter 11, "Softmax regression".
+    """
+    shifted = scores - scores.max(axis=axis, keepdims=True)  # exponents <= 0
+    return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
 
 
 def softmax_probabilities(W, data):
@@ -72,34 +96,13 @@ def softmax_probabilities(W, data):
 
 
 # chapters/11_softmax_regression.ipynb, cell "softmax-cost"
-def _check_labels(labels, num_classes, m):
-    """Return labels as an int64 array (m,) with values in 0..num_classes-1."""
-    labels = np.asarray(labels)
-    if not np.issubdtype(labels.dtype, np.integer):
-        raise ValueError(
-            f"labels must be integers 0..{num_classes - 1}, got dtype {labels.dtype} "
-            "(convert class indices with .astype(int))"
-        )
-    if labels.shape != (m,):
-        raise ValueError(
-            f"labels must have shape (m,) = ({m},), one per column of data; got "
-            f"shape {labels.shape}"
-        )
-    if labels.min() < 0 or labels.max() >= num_classes:
-        raise ValueError(
-            f"labels must lie in 0..{num_classes - 1} for num_classes={num_classes}; "
-            f"got values from {labels.min()} to {labels.max()}"
-        )
-    return labels.astype(np.int64, copy=False)
-
-
 def _check_problem(num_classes, input_size, lambda_, data, labels):
     """Validate the arguments shared by softmax_cost and softmax_train."""
     check_int(num_classes, "num_classes", minimum=2)
     check_int(input_size, "input_size")
     check_nonnegative(lambda_, "lambda_")
     data = _check_data(data, input_size)
-    labels = _check_labels(labels, num_classes, data.shape[1])
+    labels = check_labels(labels, data.shape[1], num_classes)
     return data, labels
 
 
@@ -108,7 +111,7 @@ def _softmax_cost(theta, num_classes, input_size, lambda_, data, labels):
     W = theta.reshape(num_classes, input_size)
     m = data.shape[1]
     columns = np.arange(m)
-    log_p = _log_softmax(W @ data)  # (k, m), eq-ch11-log-prob
+    log_p = log_softmax(W @ data)  # (k, m), eq-ch11-log-prob
     cost = -log_p[labels, columns].sum() / m + 0.5 * lambda_ * np.vdot(W, W)
     error = np.exp(log_p, out=log_p)  # P
     error[labels, columns] -= 1.0  # P - Y, without building Y

@@ -12,8 +12,14 @@ import numpy as np
 
 from saelib.fast import _sigmoid_inplace
 from saelib.optimize import minimize_lbfgs
-from saelib.softmax import _check_data, _check_labels, _log_softmax
-from saelib.validation import as_real_array, check_int, check_nonnegative
+from saelib.softmax import log_softmax
+from saelib.validation import (
+    as_real_array,
+    check_columns,
+    check_int,
+    check_labels,
+    check_nonnegative,
+)
 
 
 # chapters/13_stacked_autoencoders.ipynb, cell "stacked-pack"
@@ -284,7 +290,7 @@ def stack_forward(stack, data):
     stack ``[(W1, b1)]`` the last entry is an autoencoder's hidden code.
     """
     params, net_config = stack_to_params(stack)
-    data = _check_data(data, net_config.input_size)
+    data = check_columns(data, net_config.input_size, "data", rows="input_size")
     layers = params_to_stack(params.astype(data.dtype, copy=False), net_config)
     return _forward(layers, data)
 
@@ -294,8 +300,8 @@ def _check_problem(theta, net_config, num_classes, lambda_, data, labels):
     net_config = _check_config(net_config)
     check_int(num_classes, "num_classes", minimum=2)
     check_nonnegative(lambda_, "lambda_")
-    data = _check_data(data, net_config.input_size)
-    labels = _check_labels(labels, num_classes, data.shape[1])
+    data = check_columns(data, net_config.input_size, "data", rows="input_size")
+    labels = check_labels(labels, data.shape[1], num_classes)
     theta = as_real_array(theta, "theta")
     unpack_stacked(theta, net_config, num_classes)  # checks the length
     return theta, net_config, data, labels
@@ -308,7 +314,7 @@ def _stacked_ae_cost(theta, net_config, num_classes, lambda_, data, labels):
     m = data.shape[1]
     columns = np.arange(m)
     activations = _forward(stack, data)
-    log_p = _log_softmax(W_softmax @ activations[-1])  # (k, m)
+    log_p = log_softmax(W_softmax @ activations[-1])  # (k, m)
     cost = -log_p[labels, columns].sum() / m + 0.5 * lambda_ * np.vdot(
         W_softmax, W_softmax
     )
@@ -456,6 +462,6 @@ def stacked_ae_predict(theta, net_config, num_classes, data):
     top = (
         stack_forward(stack, data)[-1]
         if stack
-        else _check_data(data, net_config.input_size)
+        else check_columns(data, net_config.input_size, "data", rows="input_size")
     )
     return np.argmax(W_softmax @ top, axis=0).astype(np.int64)

@@ -201,6 +201,54 @@ def as_real_array(x, name, finite=True):
     return x
 
 
+def check_labels(labels, n_samples, n_classes, name="labels"):
+    """Return class labels as an int64 array of shape ``(n_samples,)``, or raise.
+
+    Parameters
+    ----------
+    labels : array_like of int, shape (n_samples,)
+        One class index per example, each in ``0..n_classes - 1``.
+    n_samples : int
+        Number of examples the labels belong to.
+    n_classes : int
+        Number of classes.
+    name : str, optional
+        The argument's name, for the error message.
+
+    Returns
+    -------
+    ndarray of int64, shape (n_samples,)
+
+    Raises
+    ------
+    TypeError
+        ``labels`` are not integers (floats such as 0.5 and booleans included).
+    ValueError
+        Not one label per example, or a label outside ``0..n_classes - 1``.
+
+    Notes
+    -----
+    Defined in chapter 1, "Neural networks and forward propagation".
+    """
+    labels = np.asarray(labels)
+    if labels.dtype == bool or not np.issubdtype(labels.dtype, np.integer):
+        raise TypeError(
+            f"{name} must hold integer class labels 0..{n_classes - 1}, got dtype "
+            f"{labels.dtype} (convert class indices with .astype(int))"
+        )
+    if labels.shape != (n_samples,):
+        raise ValueError(
+            f"{name} must have shape ({n_samples},), one label per example; got "
+            f"shape {labels.shape}"
+        )
+    if labels.min() < 0 or labels.max() >= n_classes:
+        raise ValueError(
+            f"{name} must lie in 0..{n_classes - 1} for {n_classes} classes; got "
+            f"values from {labels.min()} to {labels.max()}"
+        )
+    return labels.astype(np.int64, copy=False)
+
+
 def check_columns(data, n_rows, name="data", rows="n_features"):
     """Return ``data`` as a 2-D real array of shape ``(n_rows, m)``, ``m >= 1``.
 

@@ -21,6 +21,7 @@ from saelib.validation import (
     as_real_array,
     check_columns,
     check_int,
+    check_labels,
     check_nonnegative,
     check_random_state,
     check_real,
@@ -176,3 +177,14 @@ def test_color_filter_displays_refuse_complex_filters():
     filters = np.ones((12, 2)) + 1j  # two 2x2 RGB filters
     with pytest.raises(TypeError, match="must hold real numbers"):
         color_energy_fractions(filters)
+
+
+def test_check_labels_refuses_floats_and_bools_and_names_the_range():
+    assert check_labels([0, 2, 1], 3, 3).dtype == np.int64
+    for bad in (np.array([0.0, 0.5, 1.0]), np.array([True, False, True])):
+        with pytest.raises(TypeError, match="labels must hold integer class labels"):
+            check_labels(bad, 3, 3)
+    with pytest.raises(ValueError, match=r"labels must lie in 0\.\.2 for 3 classes"):
+        check_labels([0, 3, 1], 3, 3)
+    with pytest.raises(ValueError, match=r"shape \(3,\), one label per example"):
+        check_labels([0, 1], 3, 3)
