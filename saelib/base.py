@@ -57,6 +57,11 @@ class AutoencoderEstimator(
     def _n_features_out(self):
         return getattr(self, self._n_units_parameter)
 
+    def _check_training_dtype(self):
+        """Raise unless the ``dtype`` hyperparameter is float32 or float64."""
+        if self.dtype not in (np.float32, np.float64, "float32", "float64"):
+            raise ValueError(f"dtype must be float32 or float64, got {self.dtype!r}")
+
     def _validate_X(self, X, reset):
         """``X`` as a float32 or float64 array (n_samples, n_features), or raise.
 

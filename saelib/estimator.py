@@ -103,8 +103,7 @@ class SparseAutoencoder(AutoencoderEstimator):
         check_nonnegative(self.lambda_, "lambda_")
         check_int(self.max_iter, "max_iter")
         check_int(self.n_threads, "n_threads")
-        if self.dtype not in (np.float32, np.float64, "float32", "float64"):
-            raise ValueError(f"dtype must be float32 or float64, got {self.dtype!r}")
+        self._check_training_dtype()
 
     def fit(self, X, y=None):
         """Learn the weights from ``X`` (n_samples, n_features), values in [0, 1].

@@ -421,8 +421,7 @@ class _ModernSparseAutoencoder(AutoencoderEstimator):
         if self.resample_every is not None:
             check_int(self.resample_every, "resample_every")
         check_real(self.learning_rate, "learning_rate", low=0.0, open_low=True)
-        if self.dtype not in (np.float32, np.float64, "float32", "float64"):
-            raise ValueError(f"dtype must be float32 or float64, got {self.dtype!r}")
+        self._check_training_dtype()
 
     def _check_scale(self, X):
         """Refuse data whose squared errors would overflow the training dtype."""
