@@ -11,12 +11,8 @@ parameter vector is ``theta = concatenate([W1.ravel(), W2.ravel(), b1, b2])``.
 
 from saelib.adam import Adam
 from saelib.backprop import autoencoder_cost
-from saelib.dictionary_compare import (
-    edge_thresholds,
-    is_edge_like,
-    keep_largest,
-    mean_l0,
-)
+from saelib.dictionary_compare import keep_largest, mean_l0
+from saelib.edge_metrics import edge_thresholds, is_edge_like
 from saelib.estimator import SparseAutoencoder
 from saelib.fast import SparseAutoencoderObjective, sparse_autoencoder_cost_fast
 from saelib.features import feedforward_autoencoder
@@ -64,15 +60,6 @@ from saelib.linear_decoder import (
     sparse_autoencoder_linear_cost,
 )
 from saelib.mnist import load_mnist
-from saelib.modern import (
-    ReLUSparseAutoencoder,
-    TopKSparseAutoencoder,
-    auxk_loss,
-    normalize_columns,
-    relu_sae_loss,
-    remove_parallel_component,
-    topk_sae_loss,
-)
 from saelib.network import (
     forward_propagation,
     initialize_parameters,
@@ -83,6 +70,14 @@ from saelib.network import (
     unpack_parameters,
 )
 from saelib.optimize import TrainResult, gradient_descent, minimize_lbfgs
+from saelib.sae_estimators import ReLUSparseAutoencoder, TopKSparseAutoencoder
+from saelib.sae_losses import (
+    auxk_loss,
+    normalize_columns,
+    relu_sae_loss,
+    remove_parallel_component,
+    topk_sae_loss,
+)
 from saelib.sae_metrics import (
     dead_fraction,
     firing_rates,

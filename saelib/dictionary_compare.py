@@ -8,8 +8,7 @@ Every function here is derived and checked in that chapter.
 # chapters/17_four_methods.ipynb, cell "dictionary-compare-imports"
 import numpy as np
 
-from saelib.filter_metrics import localization, orientation_selectivity
-from saelib.validation import as_real_array, check_int, check_nonnegative, check_real
+from saelib.validation import as_real_array, check_int, check_nonnegative
 
 
 # chapters/17_four_methods.ipynb, cell "dictionary-compare-measures"
@@ -92,65 +91,3 @@ def keep_largest(codes, k, weights=None):
     kept = np.zeros(codes.shape, dtype=bool)
     np.put_along_axis(kept, order[:, :k], True, axis=1)
     return np.where(kept, codes, 0.0)
-
-
-# chapters/17_four_methods.ipynb, cell "dictionary-compare-edges"
-def edge_thresholds(random_filters, baseline_filters, percentile=95.0):
-    """Chapter 7's thresholds of the edge-like rule, from two baselines.
-
-    Parameters
-    ----------
-    random_filters : ndarray, shape (p * p, n_random)
-        Filters at chance level (e.g. initial random weights), one per column.
-    baseline_filters : ndarray, shape (p * p, n_baseline)
-        Filters of a non-sparse method (e.g. principal components).
-    percentile : float, default 95.0
-        Percentile of the baselines' scores that an edge-like filter must exceed.
-
-    Returns
-    -------
-    L_threshold : float
-        The percentile of the localizations of both baselines pooled.
-    O_threshold : float
-        The percentile of the orientation selectivities of the random filters.
-
-    Notes
-    -----
-    Defined in chapter 17, "Four methods, the same patches"; the rule is chapter
-    7's (eq-localization and eq-orientation).
-    """
-    percentile = check_real(percentile, "percentile", 0.0, 100.0)
-    pooled = np.concatenate(
-        [localization(random_filters), localization(baseline_filters)]
-    )
-    L_threshold = float(np.percentile(pooled, percentile))
-    O_threshold = float(
-        np.percentile(orientation_selectivity(random_filters), percentile)
-    )
-    return L_threshold, O_threshold
-
-
-def is_edge_like(filters, L_threshold, O_threshold):
-    """Whether each filter is localized and oriented beyond the thresholds.
-
-    Parameters
-    ----------
-    filters : ndarray, shape (p * p, n_filters)
-        One filter per column, flattened row by row.
-    L_threshold, O_threshold : float
-        From :func:`edge_thresholds`.
-
-    Returns
-    -------
-    ndarray of bool, shape (n_filters,)
-        ``localization > L_threshold`` and ``orientation_selectivity > O_threshold``.
-
-    Notes
-    -----
-    Defined in chapter 17, "Four methods, the same patches".
-    """
-    L_threshold = check_real(L_threshold, "L_threshold")
-    O_threshold = check_real(O_threshold, "O_threshold")
-    return (localization(filters) > L_threshold) & (
-        orientation_selectivity(filters) > O_threshold
-    )

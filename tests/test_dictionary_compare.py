@@ -1,4 +1,6 @@
-"""Unit tests of saelib.dictionary_compare (chapter 17: four methods, the same patches).
+"""Unit tests of saelib.dictionary_compare and saelib.edge_metrics.
+
+Chapter 17 (four methods, the same patches) and chapter 15 (the edge-like rule).
 
 References are independent of the module: plain-loop implementations of the count of
 active coefficients (eq-ch17-l0) and of keeping the k largest coefficients (a sort of
@@ -17,12 +19,8 @@ import math
 import numpy as np
 import pytest
 
-from saelib.dictionary_compare import (
-    edge_thresholds,
-    is_edge_like,
-    keep_largest,
-    mean_l0,
-)
+from saelib.dictionary_compare import keep_largest, mean_l0
+from saelib.edge_metrics import edge_thresholds, is_edge_like
 from saelib.filter_metrics import localization, orientation_selectivity
 from saelib.sae_metrics import fraction_variance_unexplained, l0
 

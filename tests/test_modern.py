@@ -1,4 +1,6 @@
-"""Unit tests of saelib.modern (chapter 15: ReLU/L1 and TopK autoencoders).
+"""Unit tests of chapter 15's ReLU/L1 and TopK autoencoders.
+
+Modules saelib.sae_params, sae_losses, sae_training and sae_estimators.
 
 References, independent of saelib: a loop implementation of both forward passes
 and costs written here from the chapter's equations (per example, per latent,
@@ -11,18 +13,21 @@ import numpy as np
 import pytest
 from sklearn.exceptions import NotFittedError
 
-from saelib.modern import (
-    PARAM_NAMES,
-    ReLUSparseAutoencoder,
-    TopKSparseAutoencoder,
+from saelib.sae_estimators import ReLUSparseAutoencoder, TopKSparseAutoencoder
+from saelib.sae_losses import (
     auxk_loss,
-    flatten_params,
+    auxk_loss_unchecked,
     normalize_columns,
+    pre_activations,
     relu_sae_loss,
+    relu_sae_loss_unchecked,
     remove_parallel_component,
+    topk_codes,
     topk_sae_loss,
-    unflatten_params,
+    topk_sae_loss_unchecked,
 )
+from saelib.sae_params import PARAM_NAMES, flatten_params, unflatten_params
+from saelib.sae_training import ModernSparseAutoencoder
 
 N_FEATURES, N_LATENTS, M = 5, 7, 6
 
@@ -314,6 +319,56 @@ def test_estimator_gradients_are_the_checked_ones():
     params["W_dec"] = normalize_columns(params["W_dec"])
     for name in PARAM_NAMES:
         np.testing.assert_allclose(getattr(model, name + "_"), params[name], rtol=1e-10)
+
+
+def test_unchecked_losses_agree_with_the_checked_ones():
+    params, X = make_params(3), make_X(4)
+    loss, grads = relu_sae_loss(params, X, 0.4)
+    loss_u, grads_u, codes = relu_sae_loss_unchecked(params, X, 0.4)
+    assert loss_u == loss and all(np.array_equal(grads[n], grads_u[n]) for n in grads)
+    np.testing.assert_array_equal(codes, np.maximum(pre_activations(params, X), 0))
+    loss, grads = topk_sae_loss(params, X, 3)
+    loss_u, grads_u, codes, residual = topk_sae_loss_unchecked(params, X, 3)
+    assert loss_u == loss and all(np.array_equal(grads[n], grads_u[n]) for n in grads)
+    np.testing.assert_array_equal(codes, topk_codes(pre_activations(params, X), 3))
+    np.testing.assert_allclose(
+        residual, X - codes @ params["W_dec"].T - params["b_dec"]
+    )
+    dead = np.arange(N_LATENTS) % 2 == 0
+    loss, grads = auxk_loss(params, X, residual, dead, 2)
+    loss_u, grads_u = auxk_loss_unchecked(params, X, residual, dead, 2)
+    assert loss_u == loss and all(np.array_equal(grads[n], grads_u[n]) for n in grads)
+
+
+def test_a_subclass_of_the_shared_trainer_supplies_codes_and_loss_only():
+    # The extension point of later chapters: a new architecture defines __init__,
+    # _codes and _loss_and_grads, and inherits fit, transform and resampling.
+    class PlainReLU(ModernSparseAutoencoder):
+        def __init__(self, n_latents=16, l1_coeff=0.1, n_epochs=2, batch_size=32):
+            self.n_latents = n_latents
+            self.l1_coeff = l1_coeff
+            self.learning_rate = 1e-3
+            self.n_epochs = n_epochs
+            self.batch_size = batch_size
+            self.dead_steps_threshold = 100
+            self.resample_every = None
+            self.random_state = 0
+            self.verbose = False
+            self.dtype = np.float32
+
+        def _codes(self, params, X):
+            return np.maximum(pre_activations(params, X), 0)
+
+        def _loss_and_grads(self, params, X, dead):
+            return relu_sae_loss_unchecked(params, X, self.l1_coeff)
+
+    X = small_data()
+    mine = PlainReLU().fit(X)
+    reference = ReLUSparseAutoencoder(
+        n_latents=16, l1_coeff=0.1, n_epochs=2, batch_size=32
+    ).fit(X)
+    np.testing.assert_array_equal(mine.W_dec_, reference.W_dec_)
+    np.testing.assert_array_equal(mine.transform(X), reference.transform(X))
 
 
 def test_get_set_params_and_repr():
