@@ -44,7 +44,7 @@ import threadpoolctl
 from threadpoolctl import threadpool_info, threadpool_limits
 
 import saelib
-from saelib.sparse_autoencoder import _RHO_HAT_EPS  # chapter 5's eq-kl-safe
+from saelib.sparse_autoencoder import RHO_HAT_EPS  # chapter 5's eq-kl-safe
 
 try:
     from saelib.fast import SparseAutoencoderObjective, sparse_autoencoder_cost_fast
@@ -194,7 +194,7 @@ def make_floor(visible, hidden, m, dtype):
 # ---------------------------------------------------------------- PyTorch
 
 
-def _torch_kl_penalty(rho, rho_hat, eps=_RHO_HAT_EPS):
+def _torch_kl_penalty(rho, rho_hat, eps=RHO_HAT_EPS):
     """Chapter 5's eq-kl-safe on a float64 tensor: penalties and their slopes.
 
     KL(rho || rho_hat) on [eps, 1 - eps], its tangent at eps below, a constant above.

@@ -1,223 +1,298 @@
 """saelib: the sparse autoencoder of "Sparse Autoencoders, Derived and Built".
 
 Every module except this one is generated from a chapter of the book
-(``chapters/*.ipynb``); its header names the notebook to edit. This file is
-hand-written and only lists the public API.
+(``chapters/*.ipynb``); its header names the notebook to edit, and its ``__all__``
+lists what it offers. This file is hand-written: it gathers those names, grouped by
+part in reading order. ``saelib.validation`` (chapter 1's input checks) and
+``saelib.checks`` (appendix A's checkers for your own code) are used as namespaces.
 
-Conventions (chapter 1): data matrices are ``(n_features, m_examples)``, one example
-per column; ``W1`` is ``(hidden, visible)``, ``W2`` is ``(visible, hidden)``; the flat
-parameter vector is ``theta = concatenate([W1.ravel(), W2.ravel(), b1, b2])``.
+Two conventions meet here, on purpose.
+
+- **Parts I-III follow the notes**, so that the code can be read beside them: data
+  matrices are ``(n_features, m_examples)``, one example per column; ``W1`` is
+  ``(hidden, visible)`` and ``W2`` is ``(visible, hidden)``; the parameters travel as
+  one flat vector ``theta = concatenate([W1.ravel(), W2.ravel(), b1, b2])``, which is
+  what L-BFGS needs; sizes are ``visible_size`` and ``hidden_size``, weight decay is
+  ``lambda_``.
+- **Part IV on follows scikit-learn and today's SAE libraries** (SAELens, OpenAI's
+  ``sparse_autoencoder``): data are ``(n_samples, n_features)``, one example per row;
+  parameters are a dict ``{"W_enc", "b_enc", "W_dec", "b_dec"}`` updated by Adam;
+  sizes are ``n_latents``, the penalty is ``l1_coeff`` or ``k``.
+
+The estimators bridge the two: every one of them, from chapter 7's
+``SparseAutoencoder`` on, takes ``X`` as ``(n_samples, n_features)``.
 """
 
-from saelib.adam import Adam
+# The import blocks follow the book's reading order, not the alphabet (ruff's I001
+# is off for this file); tests/test_architecture.py checks the order and the lists.
+from saelib import checks, validation
+
+# Part I (chapters 1-4): the network, backpropagation, gradient checks, optimizers.
+from saelib.network import (
+    sigmoid,
+    sigmoid_prime,
+    tanh_prime,
+    sigmoid_of_negated_inplace,
+    sigmoid_inplace,
+    initialize_parameters,
+    pack_parameters,
+    unpack_parameters,
+    forward_propagation,
+)
 from saelib.backprop import autoencoder_cost
-from saelib.dictionary_compare import keep_largest, mean_l0
-from saelib.edge_metrics import edge_thresholds, is_edge_like
-from saelib.estimator import SparseAutoencoder
-from saelib.fast import SparseAutoencoderObjective, sparse_autoencoder_cost_fast
-from saelib.features import feedforward_autoencoder
-from saelib.filter_metrics import localization, orientation_selectivity
 from saelib.gradient_check import (
-    GradientCheck,
-    check_gradient,
     compute_numerical_gradient,
     relative_difference,
+    GradientCheck,
+    check_gradient,
+)
+from saelib.optimize import TrainResult, gradient_descent, blas_limit, minimize_lbfgs
+
+# Part II (chapters 5-7): sparsity, natural images, training, the estimator.
+from saelib.sparse_autoencoder import (
+    kl_divergence,
+    RHO_HAT_EPS,
+    kl_penalty,
+    sparse_autoencoder_cost,
 )
 from saelib.images import (
     PHOTOGRAPHS,
     downsample,
     load_photographs,
-    normalize_patches,
+    whiten_image,
     radial_power_spectrum,
     sample_patches,
-    whiten_image,
+    normalize_patches,
 )
-from saelib.interpret import (
-    ablate_latents,
-    cross_entropy,
-    evaluate_logits,
-    feature_dashboard,
-    latent_auroc,
-    logit_effects,
-    loss_recovered,
-    mlp_head,
-    mlp_hidden,
-    mlp_init,
-    mlp_loss,
-    mlp_train,
-    output_kl,
-    splice,
-    steer,
-    top_activating,
+from saelib.visualize import display_network
+from saelib.filter_metrics import localization, orientation_selectivity
+from saelib.base import AutoencoderEstimator
+from saelib.estimator import chapter5_objective, register_objective, SparseAutoencoder
+
+# Part III (chapters 9-14): MNIST, PCA, softmax, stacks, linear decoders.
+from saelib.mnist import load_mnist
+from saelib.whitening import (
+    remove_patch_mean,
+    PCAResult,
+    pca,
+    n_components_for_variance,
+    Whitening,
+    pca_whiten,
+    zca_whiten,
+)
+from saelib.softmax import (
+    log_softmax,
+    softmax_probabilities,
+    softmax_cost,
+    SoftmaxModel,
+    softmax_train,
+    softmax_predict,
+)
+from saelib.features import feedforward_autoencoder
+from saelib.stacked import (
+    Layer,
+    NetConfig,
+    stack_to_params,
+    params_to_stack,
+    pack_stacked,
+    unpack_stacked,
+    stack_forward,
+    stacked_ae_cost,
+    stacked_ae_train,
+    stacked_ae_predict,
 )
 from saelib.linear_decoder import (
     COLOR_PHOTOGRAPHS,
     OPPONENT_BASIS,
-    color_energy_fractions,
-    display_color_network,
     load_color_photographs,
     sample_color_patches,
     sparse_autoencoder_linear_cost,
+    display_color_network,
+    color_energy_fractions,
 )
-from saelib.mnist import load_mnist
-from saelib.network import (
-    forward_propagation,
-    initialize_parameters,
-    pack_parameters,
-    sigmoid,
-    sigmoid_prime,
-    tanh_prime,
-    unpack_parameters,
-)
-from saelib.optimize import TrainResult, gradient_descent, minimize_lbfgs
-from saelib.sae_estimators import ReLUSparseAutoencoder, TopKSparseAutoencoder
+
+# Part IV (chapters 15-17): ReLU/L1 and TopK, Adam, metrics, superposition.
+from saelib.sae_params import PARAM_NAMES, flatten_params, unflatten_params
 from saelib.sae_losses import (
-    auxk_loss,
-    normalize_columns,
+    pre_activations,
+    relu_sae_loss_unchecked,
     relu_sae_loss,
+    normalize_columns,
     remove_parallel_component,
+    topk_codes,
+    topk_sae_loss_unchecked,
     topk_sae_loss,
+    auxk_loss_unchecked,
+    auxk_loss,
 )
+from saelib.adam import Adam
+from saelib.sae_training import ModernSparseAutoencoder
+from saelib.sae_estimators import ReLUSparseAutoencoder, TopKSparseAutoencoder
 from saelib.sae_metrics import (
-    dead_fraction,
-    firing_rates,
-    fraction_variance_unexplained,
     l0,
+    firing_rates,
+    dead_fraction,
     log10_firing_rates,
+    fraction_variance_unexplained,
 )
-from saelib.softmax import (
-    SoftmaxModel,
-    log_softmax,
-    softmax_cost,
-    softmax_predict,
-    softmax_probabilities,
-    softmax_train,
-)
-from saelib.sparse_autoencoder import kl_divergence, sparse_autoencoder_cost
-from saelib.stacked import (
-    NetConfig,
-    params_to_stack,
-    stack_to_params,
-    stacked_ae_cost,
-    stacked_ae_predict,
-    stacked_ae_train,
-)
+from saelib.edge_metrics import edge_thresholds, is_edge_like
 from saelib.superposition import (
-    cosine_similarity_matrix,
     make_superposition_data,
+    cosine_similarity_matrix,
     max_cosine_similarities,
     mmcs,
 )
-from saelib.visualize import display_network
-from saelib.whitening import (
-    PCAResult,
-    Whitening,
-    n_components_for_variance,
-    pca,
-    pca_whiten,
-    remove_patch_mean,
-    zca_whiten,
+from saelib.dictionary_compare import mean_l0, keep_largest
+
+# Part V (chapter 18): a network trained in the book, looked at through an SAE.
+from saelib.interpret import (
+    mlp_init,
+    mlp_hidden,
+    mlp_head,
+    mlp_loss,
+    mlp_train,
+    cross_entropy,
+    output_kl,
+    evaluate_logits,
+    splice,
+    loss_recovered,
+    logit_effects,
+    ablate_latents,
+    steer,
+    latent_auroc,
+    top_activating,
+    feature_dashboard,
 )
+
+# Appendix B: the fast objective, registered with chapter 7's estimator.
+from saelib.fast import SparseAutoencoderObjective, sparse_autoencoder_cost_fast
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "PHOTOGRAPHS",
-    "SparseAutoencoder",
-    "SparseAutoencoderObjective",
-    "GradientCheck",
-    "TrainResult",
-    "check_gradient",
-    "display_network",
-    "downsample",
-    "compute_numerical_gradient",
-    "radial_power_spectrum",
-    "relative_difference",
-    "sample_patches",
-    "autoencoder_cost",
-    "forward_propagation",
-    "gradient_descent",
-    "initialize_parameters",
-    "kl_divergence",
-    "load_photographs",
-    "localization",
-    "minimize_lbfgs",
-    "normalize_patches",
-    "orientation_selectivity",
-    "pack_parameters",
+    # namespaces
+    "checks",
+    "validation",
+    # Part I, neural networks
     "sigmoid",
     "sigmoid_prime",
-    "sparse_autoencoder_cost",
-    "sparse_autoencoder_cost_fast",
     "tanh_prime",
+    "sigmoid_of_negated_inplace",
+    "sigmoid_inplace",
+    "initialize_parameters",
+    "pack_parameters",
     "unpack_parameters",
+    "forward_propagation",
+    "autoencoder_cost",
+    "compute_numerical_gradient",
+    "relative_difference",
+    "GradientCheck",
+    "check_gradient",
+    "TrainResult",
+    "gradient_descent",
+    "blas_limit",
+    "minimize_lbfgs",
+    # Part II, the sparse autoencoder
+    "kl_divergence",
+    "RHO_HAT_EPS",
+    "kl_penalty",
+    "sparse_autoencoder_cost",
+    "PHOTOGRAPHS",
+    "downsample",
+    "load_photographs",
     "whiten_image",
-    # Part III
+    "radial_power_spectrum",
+    "sample_patches",
+    "normalize_patches",
+    "display_network",
+    "localization",
+    "orientation_selectivity",
+    "AutoencoderEstimator",
+    "chapter5_objective",
+    "register_objective",
+    "SparseAutoencoder",
+    # Part III, the UFLDL follow-ons
     "load_mnist",
-    "SoftmaxModel",
-    "log_softmax",
-    "softmax_cost",
-    "softmax_predict",
-    "softmax_probabilities",
-    "softmax_train",
-    "PCAResult",
-    "Whitening",
-    "n_components_for_variance",
-    "pca",
-    "pca_whiten",
     "remove_patch_mean",
+    "PCAResult",
+    "pca",
+    "n_components_for_variance",
+    "Whitening",
+    "pca_whiten",
     "zca_whiten",
+    "log_softmax",
+    "softmax_probabilities",
+    "softmax_cost",
+    "SoftmaxModel",
+    "softmax_train",
+    "softmax_predict",
     "feedforward_autoencoder",
+    "Layer",
     "NetConfig",
-    "params_to_stack",
     "stack_to_params",
+    "params_to_stack",
+    "pack_stacked",
+    "unpack_stacked",
+    "stack_forward",
     "stacked_ae_cost",
-    "stacked_ae_predict",
     "stacked_ae_train",
+    "stacked_ae_predict",
     "COLOR_PHOTOGRAPHS",
     "OPPONENT_BASIS",
-    "color_energy_fractions",
-    "display_color_network",
     "load_color_photographs",
     "sample_color_patches",
     "sparse_autoencoder_linear_cost",
-    # Part IV
+    "display_color_network",
+    "color_energy_fractions",
+    # Part IV, SAEs today
+    "PARAM_NAMES",
+    "flatten_params",
+    "unflatten_params",
+    "pre_activations",
+    "relu_sae_loss_unchecked",
+    "relu_sae_loss",
+    "normalize_columns",
+    "remove_parallel_component",
+    "topk_codes",
+    "topk_sae_loss_unchecked",
+    "topk_sae_loss",
+    "auxk_loss_unchecked",
+    "auxk_loss",
     "Adam",
+    "ModernSparseAutoencoder",
     "ReLUSparseAutoencoder",
     "TopKSparseAutoencoder",
-    "auxk_loss",
-    "normalize_columns",
-    "relu_sae_loss",
-    "remove_parallel_component",
-    "topk_sae_loss",
-    "dead_fraction",
-    "firing_rates",
-    "fraction_variance_unexplained",
     "l0",
+    "firing_rates",
+    "dead_fraction",
     "log10_firing_rates",
-    "cosine_similarity_matrix",
-    "make_superposition_data",
-    "max_cosine_similarities",
-    "mmcs",
+    "fraction_variance_unexplained",
     "edge_thresholds",
     "is_edge_like",
-    "keep_largest",
+    "make_superposition_data",
+    "cosine_similarity_matrix",
+    "max_cosine_similarities",
+    "mmcs",
     "mean_l0",
-    # Part V
-    "ablate_latents",
-    "cross_entropy",
-    "evaluate_logits",
-    "feature_dashboard",
-    "latent_auroc",
-    "logit_effects",
-    "loss_recovered",
-    "mlp_head",
-    "mlp_hidden",
+    "keep_largest",
+    # Part V, looking inside networks
     "mlp_init",
+    "mlp_hidden",
+    "mlp_head",
     "mlp_loss",
     "mlp_train",
+    "cross_entropy",
     "output_kl",
+    "evaluate_logits",
     "splice",
+    "loss_recovered",
+    "logit_effects",
+    "ablate_latents",
     "steer",
+    "latent_auroc",
     "top_activating",
+    "feature_dashboard",
+    # Appendix B, making it fast
+    "SparseAutoencoderObjective",
+    "sparse_autoencoder_cost_fast",
 ]

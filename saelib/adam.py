@@ -5,6 +5,11 @@
 Every function here is derived and checked in that chapter.
 """
 
+__all__ = [
+    "Adam",
+]
+
+
 # chapters/15_modern_saes.ipynb, cell "adam-imports"
 import numpy as np
 

@@ -5,12 +5,17 @@
 Every function here is derived and checked in that chapter.
 """
 
+__all__ = [
+    "autoencoder_cost",
+]
+
+
 # chapters/02_backpropagation.ipynb, cell "backprop-imports"
 import numpy as np
 
 from saelib.network import (
-    _check_data,
-    _check_theta,
+    check_data,
+    check_theta,
     forward_propagation,
     pack_parameters,
     unpack_parameters,
@@ -57,8 +62,8 @@ def autoencoder_cost(theta, visible_size, hidden_size, lambda_, data):
     -----
     Defined in chapter 2, "Backpropagation".
     """
-    theta = _check_theta(theta, visible_size, hidden_size)
-    data = _check_data(data, visible_size)
+    theta = check_theta(theta, visible_size, hidden_size)
+    data = check_data(data, visible_size)
     check_nonnegative(lambda_, "lambda_")
     W1, W2, b1, b2 = unpack_parameters(theta, visible_size, hidden_size)
     m = data.shape[1]

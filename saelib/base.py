@@ -5,6 +5,11 @@
 Every function here is derived and checked in that chapter.
 """
 
+__all__ = [
+    "AutoencoderEstimator",
+]
+
+
 # chapters/07_training_visualization.ipynb, cell "base"
 import numpy as np
 from sklearn.base import (

@@ -5,14 +5,23 @@
 Every function here is derived and checked in that chapter.
 """
 
+__all__ = [
+    "CheckReport",
+    "check_sigmoid",
+    "check_backprop",
+    "check_sparse_cost",
+    "check_numerical_gradient",
+]
+
+
 # chapters/A1_checking_your_code.ipynb, cell "checks-imports"
 import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from saelib.backprop import autoencoder_cost
-from saelib.gradient_check import compute_numerical_gradient
+# Only chapter 1 here: chapter 1 uses check_sigmoid, and each later checker imports
+# its reference (chapters 2, 3, 5) when it is called.
 from saelib.network import (
     forward_propagation,
     initialize_parameters,
@@ -20,7 +29,6 @@ from saelib.network import (
     sigmoid,
     unpack_parameters,
 )
-from saelib.sparse_autoencoder import sparse_autoencoder_cost
 
 
 # chapters/A1_checking_your_code.ipynb, cell "check-report"
@@ -207,6 +215,8 @@ def check_backprop(fn, verbose=True):
     CheckReport
         Truthy when every case passes.
     """
+    from saelib.backprop import autoencoder_cost
+
     report = CheckReport("check_backprop")
     for case, theta, visible, hidden, lambda_, data in _backprop_cases():
         result, problem = _call(fn, theta.copy(), visible, hidden, lambda_, data.copy())
@@ -267,6 +277,8 @@ def check_sparse_cost(fn, verbose=True):
     CheckReport
         Truthy when every case passes.
     """
+    from saelib.sparse_autoencoder import sparse_autoencoder_cost
+
     report = CheckReport("check_sparse_cost")
     for (case, theta, visible, hidden, lambda_, data), (rho, beta) in zip(
         _backprop_cases(),
@@ -310,6 +322,8 @@ def check_numerical_gradient(fn, verbose=True):
     CheckReport
         Truthy when every case passes.
     """
+    from saelib.gradient_check import compute_numerical_gradient
+
     A = np.random.default_rng(2).normal(size=(5, 5))
     cases = {
         "the notes' h(x) = x1^2 + 3 x1 x2 at (4, 10)": (

@@ -5,6 +5,12 @@
 Every function here is derived and checked in that chapter.
 """
 
+__all__ = [
+    "mean_l0",
+    "keep_largest",
+]
+
+
 # chapters/17_four_methods.ipynb, cell "dictionary-compare-imports"
 import numpy as np
 

@@ -5,6 +5,12 @@
 Every function here is derived and checked in that chapter.
 """
 
+__all__ = [
+    "edge_thresholds",
+    "is_edge_like",
+]
+
+
 # chapters/15_modern_saes.ipynb, cell "edge-metrics-imports"
 import numpy as np
 

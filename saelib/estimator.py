@@ -5,19 +5,66 @@
 Every function here is derived and checked in that chapter.
 """
 
+__all__ = [
+    "chapter5_objective",
+    "register_objective",
+    "SparseAutoencoder",
+]
+
+
 # chapters/07_training_visualization.ipynb, cell "estimator-imports"
+from functools import partial
+
 import numpy as np
 
 from saelib.base import AutoencoderEstimator
-from saelib.fast import SparseAutoencoderObjective
 from saelib.network import initialize_parameters, sigmoid, unpack_parameters
 from saelib.optimize import minimize_lbfgs
+from saelib.sparse_autoencoder import sparse_autoencoder_cost
 from saelib.validation import (
     check_int,
     check_nonnegative,
     check_random_state,
     check_real,
 )
+
+
+def chapter5_objective(
+    visible_size, hidden_size, lambda_, sparsity_param, beta, data, n_threads=1
+):
+    """Chapter 5's cost and gradient on fixed ``data``: a function of ``theta``.
+
+    ``n_threads`` is part of the objectives' common signature and unused here:
+    chapter 5's cost runs on numpy's own BLAS threads.
+    """
+    return partial(
+        sparse_autoencoder_cost,
+        visible_size=visible_size,
+        hidden_size=hidden_size,
+        lambda_=lambda_,
+        sparsity_param=sparsity_param,
+        beta=beta,
+        data=data,
+    )
+
+
+_registered_objectives = [chapter5_objective]  # the last one is the default
+
+
+def register_objective(factory):
+    """Make ``factory`` the objective of ``SparseAutoencoder(objective=None)``.
+
+    ``factory(visible_size, hidden_size, lambda_, sparsity_param, beta, data,
+    n_threads=1)`` must return a function ``theta -> (cost, grad)`` with chapter 5's
+    values. Appendix B registers its faster ``SparseAutoencoderObjective``.
+    Returns ``factory``, so that this can decorate a class or a function.
+    """
+    if not callable(factory):
+        raise TypeError(f"an objective factory must be callable; got {factory!r}")
+    if factory in _registered_objectives:
+        _registered_objectives.remove(factory)
+    _registered_objectives.append(factory)
+    return factory
 
 
 # chapters/07_training_visualization.ipynb, cell "estimator"
@@ -48,6 +95,11 @@ class SparseAutoencoder(AutoencoderEstimator):
         Threads for the cost and gradient during training (appendix B). One thread
         makes runs reproducible across machines: more threads add the examples'
         contributions in another order, which changes the last bits.
+    objective : callable or None, default None
+        Makes the cost function from the data, as ``register_objective`` describes;
+        None takes the one registered last: appendix B's fast objective once
+        ``saelib`` is imported, which gives chapter 5's values (to rounding) in a
+        fraction of the time.
 
     Attributes
     ----------
@@ -85,6 +137,7 @@ class SparseAutoencoder(AutoencoderEstimator):
         verbose=False,
         dtype=np.float64,
         n_threads=1,
+        objective=None,
     ):
         self.hidden_size = hidden_size
         self.sparsity_param = sparsity_param
@@ -95,6 +148,7 @@ class SparseAutoencoder(AutoencoderEstimator):
         self.verbose = verbose
         self.dtype = dtype
         self.n_threads = n_threads
+        self.objective = objective
 
     def _validate_hyperparameters(self):
         check_int(self.hidden_size, "hidden_size")
@@ -103,6 +157,10 @@ class SparseAutoencoder(AutoencoderEstimator):
         check_nonnegative(self.lambda_, "lambda_")
         check_int(self.max_iter, "max_iter")
         check_int(self.n_threads, "n_threads")
+        if self.objective is not None and not callable(self.objective):
+            raise TypeError(
+                f"objective must be callable or None; got {self.objective!r}"
+            )
         self._check_training_dtype()
 
     def fit(self, X, y=None):
@@ -116,7 +174,8 @@ class SparseAutoencoder(AutoencoderEstimator):
         n_features = X.shape[1]
         # The notes' layout, one example per column, in the training precision.
         data = np.ascontiguousarray(X.T, dtype=self.dtype)
-        cost = SparseAutoencoderObjective(
+        make_objective = self.objective or _registered_objectives[-1]
+        cost = make_objective(
             n_features,
             self.hidden_size,
             self.lambda_,

@@ -5,60 +5,40 @@
 Every function here is derived and checked in that chapter.
 """
 
+__all__ = [
+    "SparseAutoencoderObjective",
+    "sparse_autoencoder_cost_fast",
+]
+
+
 # chapters/B1_performance.ipynb, cell "fast-imports"
 from concurrent.futures import ThreadPoolExecutor, wait
 
 import numpy as np
 
+from saelib.blocks import block_size  # chapter 9's cache-sized blocks
+from saelib.estimator import register_objective  # chapter 7's estimator
 from saelib.network import (
-    _check_data,
-    _check_sizes,
-    _check_theta,
+    check_data,
+    check_sizes,
+    check_theta,
+    sigmoid_of_negated_inplace,
     unpack_parameters,
 )
-from saelib.optimize import _blas_limit  # chapter 4's BLAS thread limit
+from saelib.optimize import blas_limit  # chapter 4's BLAS thread limit
 from saelib.sparse_autoencoder import (
-    _check_sparsity_param,
-    _check_unit_interval,
-    _kl_penalty,
+    check_sparsity_param,
+    check_unit_interval,
+    kl_penalty,
 )
 from saelib.validation import check_nonnegative
 
 
 # chapters/B1_performance.ipynb, cell "fast-cost"
-def _sigmoid_of_negated_inplace(t):
-    """Overwrite t = -z with sigmoid(z) = 1 / (1 + exp(t)): three passes.
-
-    For t beyond about 709 (89 in float32), exp(t) overflows to inf and
-    1 / (1 + inf) = 0, off by less than the smallest normal number; callers silence
-    the overflow warning with np.errstate(over="ignore").
-    """
-    np.exp(t, out=t)
-    t += 1.0
-    np.reciprocal(t, out=t)
-    return t
-
-
-def _sigmoid_inplace(z):
-    """Overwrite z with 1 / (1 + exp(-z)), silently saturating (chapters 13, 14)."""
-    np.negative(z, out=z)
-    with np.errstate(over="ignore"):
-        return _sigmoid_of_negated_inplace(z)
-
-
-def _block_size(visible_size, hidden_size, itemsize):
-    """Columns per block: about 1 MB of activations, errors and data, at least 512.
-
-    A power of 2; the floor of 512 keeps the products of large layers efficient.
-    """
-    columns = (1 << 20) // (3 * (visible_size + hidden_size) * itemsize)
-    return int(min(4096, max(512, 1 << (max(columns, 1).bit_length() - 1))))
-
-
 def _block_columns(m, visible_size, hidden_size, itemsize, n_threads):
     """Split columns 0..m-1 into blocks, and the blocks into one run per thread.
 
-    Blocks hold at most ``target`` columns: ``_block_size``, raised with several
+    Blocks hold at most ``target`` columns: ``block_size``, raised with several
     threads to about 2**18 / (visible_size + hidden_size) columns, because the Python
     code between two numpy calls runs in one thread at a time (the GIL), so each call
     must be long next to it. Their widths differ by one at most, and every run has
@@ -69,7 +49,7 @@ def _block_columns(m, visible_size, hidden_size, itemsize, n_threads):
     list of list of (start, stop)
         One list of column ranges per thread (``m`` lists when m < n_threads).
     """
-    target = _block_size(visible_size, hidden_size, itemsize)
+    target = block_size(visible_size, hidden_size, itemsize)
     if n_threads > 1:
         target = max(target, (1 << 18) // (visible_size + hidden_size))
     n_threads = min(n_threads, m)
@@ -95,18 +75,18 @@ def _check_fast(visible_size, hidden_size, lambda_, sparsity_param, beta, data):
     Returns the data as a float32 or float64 array: float32 is kept, anything else
     becomes float64.
     """
-    _check_sizes(visible_size, hidden_size)
+    check_sizes(visible_size, hidden_size)
     check_nonnegative(lambda_, "lambda_")
     check_nonnegative(beta, "beta")
-    _check_sparsity_param(sparsity_param)
+    check_sparsity_param(sparsity_param)
     data = np.asarray(data)
     if data.dtype not in (np.float32, np.float64):
         data = data.astype(np.float64)
     if data.ndim != 2 or data.shape[0] != visible_size or data.shape[1] < 1:
-        _check_data(data, visible_size)  # raises with the full message
+        check_data(data, visible_size)  # raises with the full message
     low, high = data.min(), data.max()
     if not (0 <= low and high <= 1):  # NaN fails both comparisons
-        _check_unit_interval(_check_data(data, visible_size))  # raises
+        check_unit_interval(check_data(data, visible_size))  # raises
     return data
 
 
@@ -233,14 +213,14 @@ class SparseAutoencoderObjective:
             return self._evaluate(theta)
         # Our threads share the blocks; BLAS stays on one thread for the whole call,
         # or its own idle threads would keep spinning on the cores ours need.
-        with _blas_limit(1):
+        with blas_limit(1):
             return self._evaluate(theta)
 
     def _evaluate(self, theta):
         """The cost and gradient, in the threads of self._map."""
         v, h, m = self.visible_size, self.hidden_size, self.m
         rho, beta, lambda_ = self.sparsity_param, self.beta, self.lambda_
-        theta = _check_theta(theta, v, h).astype(self.dtype, copy=False)
+        theta = check_theta(theta, v, h).astype(self.dtype, copy=False)
         W1, W2, b1, b2 = unpack_parameters(theta, v, h)
         # Negated, so that the products give -z and the sigmoid needs no negation.
         minus_w1 = -np.column_stack([W1, b1])  # (h, v + 1)
@@ -249,7 +229,7 @@ class SparseAutoencoderObjective:
         with np.errstate(over="ignore"):  # saturated units: see the sigmoid
             total = sum(self._map(self._hidden_pass, minus_w1))
         # Chapter 5's safe penalty (eq-kl-safe), in float64 in either precision.
-        penalty, slope = _kl_penalty(rho, total / m)
+        penalty, slope = kl_penalty(rho, total / m)
         # [W2^T | sparsity] times [delta3; ones] adds the sparsity term to every
         # column of W2^T delta3 in the same product.
         back = np.column_stack([W2.T, beta * slope]).astype(self.dtype)
@@ -297,7 +277,7 @@ class SparseAutoencoderObjective:
         for x1, a2_1 in self._runs[thread]:
             a2 = a2_1[:h]  # the rows above the ones: a contiguous view
             np.matmul(minus_w1, x1, out=a2)  # -(W1 x + b1)
-            _sigmoid_of_negated_inplace(a2)
+            sigmoid_of_negated_inplace(a2)
             total += a2.sum(axis=1)
         return total
 
@@ -310,7 +290,7 @@ class SparseAutoencoderObjective:
         for x1, a2_1 in self._runs[thread]:
             a3, d3_1, d2 = self._workspace(thread, x1.shape[1])
             np.matmul(minus_w2, a2_1, out=a3)  # -(W2 a2 + b2)
-            _sigmoid_of_negated_inplace(a3)
+            sigmoid_of_negated_inplace(a3)
             d3 = d3_1[:v]
             np.subtract(a3, x1[:v], out=d3)
             squared_error += float(np.vdot(d3, d3))
@@ -377,3 +357,7 @@ def sparse_autoencoder_cost_fast(
         visible_size, hidden_size, lambda_, sparsity_param, beta, data
     )
     return objective(theta)
+
+
+# chapters/B1_performance.ipynb, cell "fast-register"
+register_objective(SparseAutoencoderObjective)

@@ -5,10 +5,15 @@
 Every function here is derived and checked in that chapter.
 """
 
+__all__ = [
+    "feedforward_autoencoder",
+]
+
+
 # chapters/12_self_taught_learning.ipynb, cell "features-imports"
 import numpy as np
 
-from saelib.network import _check_data, sigmoid, unpack_parameters
+from saelib.network import check_data, sigmoid, unpack_parameters
 
 
 # chapters/12_self_taught_learning.ipynb, cell "feedforward-autoencoder"
@@ -62,5 +67,5 @@ def feedforward_autoencoder(theta, hidden_size, visible_size, data):
             f"{visible_size}; the arguments are (theta, hidden_size, visible_size, "
             "data), hidden size first: were the sizes swapped?"
         )
-    data = _check_data(data, visible_size)
+    data = check_data(data, visible_size)
     return sigmoid(W1 @ data + b1[:, None])

@@ -5,17 +5,23 @@
 Every function here is derived and checked in that chapter.
 """
 
+__all__ = [
+    "localization",
+    "orientation_selectivity",
+]
+
+
 # chapters/07_training_visualization.ipynb, cell "filter-metrics-imports"
 import numpy as np
 
 from saelib.validation import check_int
-from saelib.visualize import _check_filters
+from saelib.visualize import check_filters
 
 
 # chapters/07_training_visualization.ipynb, cell "filter-metrics"
 def _as_square_filters(filters):
     """Return filters (p*p, n) as an array (n, p, p), or raise."""
-    filters, side = _check_filters(filters)
+    filters, side = check_filters(filters)
     if np.any(np.ptp(filters, axis=0) == 0):
         raise ValueError("every filter must vary: a constant filter has no pattern")
     return filters.T.reshape(-1, side, side)

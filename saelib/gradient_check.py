@@ -5,6 +5,14 @@
 Every function here is derived and checked in that chapter.
 """
 
+__all__ = [
+    "compute_numerical_gradient",
+    "relative_difference",
+    "GradientCheck",
+    "check_gradient",
+]
+
+
 # chapters/03_gradient_checking.ipynb, cell "gradient-check-imports"
 from dataclasses import dataclass
 

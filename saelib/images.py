@@ -5,6 +5,17 @@
 Every function here is derived and checked in that chapter.
 """
 
+__all__ = [
+    "PHOTOGRAPHS",
+    "downsample",
+    "load_photographs",
+    "whiten_image",
+    "radial_power_spectrum",
+    "sample_patches",
+    "normalize_patches",
+]
+
+
 # chapters/06_natural_images.ipynb, cell "images-imports"
 import numpy as np
 
@@ -13,44 +24,7 @@ from saelib.validation import as_real_array, check_int, check_random_state, chec
 PHOTOGRAPHS = ("camera", "astronaut", "coffee", "chelsea", "rocket", "china", "flower")
 
 
-# chapters/06_natural_images.ipynb, cell "load-images"
-def _check_image(image, name="image"):
-    """Return image as a finite, non-empty 2-D float64 array, or raise."""
-    image = as_real_array(image, name).astype(np.float64, copy=False)
-    if image.ndim != 2 or 0 in image.shape:
-        raise ValueError(
-            f"{name} must be a non-empty 2-D array (height, width), got shape "
-            f"{image.shape}"
-        )
-    return image
-
-
-def downsample(image, factor=2):
-    """Average non-overlapping ``factor x factor`` blocks of pixels (chapter 6).
-
-    Parameters
-    ----------
-    image : ndarray, shape (height, width)
-    factor : int, optional
-        Block size; a trailing row or column that does not fill a block is dropped.
-
-    Returns
-    -------
-    ndarray, shape (height // factor, width // factor)
-
-    Notes
-    -----
-    Defined in chapter 6, "Natural images: whitening and patches".
-    """
-    image = _check_image(image)
-    factor = check_int(factor, "factor")
-    h, w = image.shape[0] // factor, image.shape[1] // factor
-    if h == 0 or w == 0:
-        raise ValueError(f"image of shape {image.shape} is smaller than one block")
-    blocks = image[: h * factor, : w * factor].reshape(h, factor, w, factor)
-    return blocks.mean(axis=(1, 3))
-
-
+# chapters/06_natural_images.ipynb, cell "load-images-helpers"
 def _package_of(name):
     """(package, call) that ships the photograph ``name``."""
     if name in ("china", "flower"):
@@ -58,7 +32,7 @@ def _package_of(name):
     return "scikit-image", f"skimage.data.{name}()"
 
 
-def _shipped_photographs(names):
+def shipped_photographs(names):
     """Yield each named photograph as its package ships it (any dtype, RGB or grey).
 
     A package that is not installed is an ImportError, a data file that is missing
@@ -101,7 +75,7 @@ def _shipped_photographs(names):
         yield image
 
 
-def _photograph_to_float(image, name, rgb=False):
+def photograph_to_float(image, name, rgb=False):
     """Return a shipped photograph as float64 in [0, 1], scaled by its dtype.
 
     ``skimage.util.img_as_float`` divides uint8 by 255, uint16 by 65535 and keeps
@@ -138,7 +112,7 @@ def _photograph_to_float(image, name, rgb=False):
     return rgb2gray(image) if colour and not rgb else image
 
 
-def _check_names(names, choices):
+def check_names(names, choices):
     """Return names (one str or an iterable of str) as a non-empty tuple of choices."""
     if isinstance(names, str):
         names = (names,)
@@ -156,6 +130,44 @@ def _check_names(names, choices):
             f"unknown photographs {sorted(unknown, key=repr)}; choose from {choices}"
         )
     return names
+
+
+# chapters/06_natural_images.ipynb, cell "load-images"
+def _check_image(image, name="image"):
+    """Return image as a finite, non-empty 2-D float64 array, or raise."""
+    image = as_real_array(image, name).astype(np.float64, copy=False)
+    if image.ndim != 2 or 0 in image.shape:
+        raise ValueError(
+            f"{name} must be a non-empty 2-D array (height, width), got shape "
+            f"{image.shape}"
+        )
+    return image
+
+
+def downsample(image, factor=2):
+    """Average non-overlapping ``factor x factor`` blocks of pixels (chapter 6).
+
+    Parameters
+    ----------
+    image : ndarray, shape (height, width)
+    factor : int, optional
+        Block size; a trailing row or column that does not fill a block is dropped.
+
+    Returns
+    -------
+    ndarray, shape (height // factor, width // factor)
+
+    Notes
+    -----
+    Defined in chapter 6, "Natural images: whitening and patches".
+    """
+    image = _check_image(image)
+    factor = check_int(factor, "factor")
+    h, w = image.shape[0] // factor, image.shape[1] // factor
+    if h == 0 or w == 0:
+        raise ValueError(f"image of shape {image.shape} is smaller than one block")
+    blocks = image[: h * factor, : w * factor].reshape(h, factor, w, factor)
+    return blocks.mean(axis=(1, 3))
 
 
 def load_photographs(names=PHOTOGRAPHS, downsample_factor=2):
@@ -188,11 +200,11 @@ def load_photographs(names=PHOTOGRAPHS, downsample_factor=2):
     Defined in chapter 6, "Natural images: whitening and patches". Nothing is
     downloaded: the images are part of the installed packages.
     """
-    names = _check_names(names, PHOTOGRAPHS)
+    names = check_names(names, PHOTOGRAPHS)
     downsample_factor = check_int(downsample_factor, "downsample_factor")
     return [
-        downsample(_photograph_to_float(image, name), downsample_factor)
-        for image, name in zip(_shipped_photographs(names), names, strict=True)
+        downsample(photograph_to_float(image, name), downsample_factor)
+        for image, name in zip(shipped_photographs(names), names, strict=True)
     ]
 
 

@@ -5,6 +5,26 @@
 Every function here is derived and checked in that chapter.
 """
 
+__all__ = [
+    "mlp_init",
+    "mlp_hidden",
+    "mlp_head",
+    "mlp_loss",
+    "mlp_train",
+    "cross_entropy",
+    "output_kl",
+    "evaluate_logits",
+    "splice",
+    "loss_recovered",
+    "logit_effects",
+    "ablate_latents",
+    "steer",
+    "latent_auroc",
+    "top_activating",
+    "feature_dashboard",
+]
+
+
 # chapters/18_looking_inside.ipynb, cell "interpret-imports"
 import matplotlib.pyplot as plt
 import numpy as np

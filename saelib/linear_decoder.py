@@ -5,29 +5,41 @@
 Every function here is derived and checked in that chapter.
 """
 
+__all__ = [
+    "COLOR_PHOTOGRAPHS",
+    "OPPONENT_BASIS",
+    "load_color_photographs",
+    "sample_color_patches",
+    "sparse_autoencoder_linear_cost",
+    "display_color_network",
+    "color_energy_fractions",
+]
+
+
 # chapters/14_linear_decoders.ipynb, cell "linear-decoder-imports"
 import numpy as np
 
-from saelib.fast import _block_size, _sigmoid_inplace
+from saelib.blocks import block_size
 from saelib.images import (
-    _check_names,
-    _photograph_to_float,
-    _shipped_photographs,
+    check_names,
     downsample,
+    photograph_to_float,
+    shipped_photographs,
 )
 from saelib.network import (
-    _check_data,
-    _check_theta,
+    check_data,
+    check_theta,
+    sigmoid_inplace,
     unpack_parameters,
 )
-from saelib.sparse_autoencoder import _check_sparsity_param, _kl_penalty
+from saelib.sparse_autoencoder import check_sparsity_param, kl_penalty
 from saelib.validation import (
     as_real_array,
     check_int,
     check_nonnegative,
     check_random_state,
 )
-from saelib.visualize import _full_contrast, _tile
+from saelib.visualize import full_contrast, tile_images
 
 COLOR_PHOTOGRAPHS = ("astronaut", "coffee", "chelsea", "rocket", "china", "flower")
 
@@ -71,11 +83,11 @@ def load_color_photographs(names=COLOR_PHOTOGRAPHS, downsample_factor=2):
     -----
     Defined in chapter 14, "Linear decoders". Nothing is downloaded.
     """
-    names = _check_names(names, COLOR_PHOTOGRAPHS)
+    names = check_names(names, COLOR_PHOTOGRAPHS)
     downsample_factor = check_int(downsample_factor, "downsample_factor")
     images = []
-    for image, name in zip(_shipped_photographs(names), names, strict=True):
-        rgb = _photograph_to_float(image, name, rgb=True)
+    for image, name in zip(shipped_photographs(names), names, strict=True):
+        rgb = photograph_to_float(image, name, rgb=True)
         channels = [downsample(rgb[..., c], downsample_factor) for c in range(3)]
         images.append(np.stack(channels, axis=-1))
     return images
@@ -144,7 +156,7 @@ def sample_color_patches(images, patch_size, num_patches, rng=None):
 # chapters/14_linear_decoders.ipynb, cell "linear-cost"
 def _check_linear_data(data, visible_size):
     """Return data as float32 (kept) or float64 of shape (visible_size, m), or raise."""
-    data = _check_data(data, visible_size)  # shape, NaN and inf
+    data = check_data(data, visible_size)  # shape, NaN and inf
     if data.dtype != np.float32:
         data = data.astype(np.float64, copy=False)
     return data
@@ -197,17 +209,17 @@ def sparse_autoencoder_linear_cost(
     eq-kl-safe, computed in float64 in either precision, as in
     ``sparse_autoencoder_cost``.
     """
-    theta = _check_theta(theta, visible_size, hidden_size)
+    theta = check_theta(theta, visible_size, hidden_size)
     check_nonnegative(lambda_, "lambda_")
     check_nonnegative(beta, "beta")
-    _check_sparsity_param(sparsity_param)
+    check_sparsity_param(sparsity_param)
     data = _check_linear_data(data, visible_size)
     dtype, m, rho = data.dtype, data.shape[1], sparsity_param
     W1, W2, b1, b2 = unpack_parameters(
         theta.astype(dtype, copy=False), visible_size, hidden_size
     )
 
-    block = _block_size(visible_size, hidden_size, dtype.itemsize)
+    block = block_size(visible_size, hidden_size, dtype.itemsize)
     starts = range(0, m, block)
 
     # Pass 1: hidden activations, block by block (in place), and rho_hat.
@@ -215,10 +227,10 @@ def sparse_autoencoder_linear_cost(
     for start in starts:
         a2 = W1 @ data[:, start : start + block]
         a2 += b1[:, None]
-        _sigmoid_inplace(a2)
+        sigmoid_inplace(a2)
         total += a2.sum(axis=1, dtype=np.float64)
         a2_blocks.append(a2)
-    penalty, slope = _kl_penalty(rho, total / m)  # chapter 5's eq-kl-safe
+    penalty, slope = kl_penalty(rho, total / m)  # chapter 5's eq-kl-safe
     sparsity = (beta * slope).astype(dtype)
 
     # Pass 2: linear output, error terms and gradient sums, block by block.
@@ -301,9 +313,9 @@ def display_color_network(A, n_cols=None, padding=1, remove_mean=True, ax=None):
     ``display_network`` (and of the tutorial's ``displayColorNetwork.m``).
     """
     A, side = _check_color_filters(A, "A")
-    scaled = _full_contrast(A, remove_mean)
+    scaled = full_contrast(A, remove_mean)
     images = 0.5 + 0.5 * scaled.T.reshape(-1, 3, side, side).transpose(0, 2, 3, 1)
-    tiles = _tile(images, n_cols, padding, background=0.0)
+    tiles = tile_images(images, n_cols, padding, background=0.0)
     if ax is not None:
         ax.imshow(tiles, interpolation="nearest")
         ax.set_axis_off()

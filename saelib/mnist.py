@@ -5,6 +5,11 @@
 Every function here is derived and checked in that chapter.
 """
 
+__all__ = [
+    "load_mnist",
+]
+
+
 # chapters/09_mnist.ipynb, cell "mnist-imports"
 from functools import lru_cache
 

@@ -5,6 +5,19 @@
 Every function here is derived and checked in that chapter.
 """
 
+__all__ = [
+    "sigmoid",
+    "sigmoid_prime",
+    "tanh_prime",
+    "sigmoid_of_negated_inplace",
+    "sigmoid_inplace",
+    "initialize_parameters",
+    "pack_parameters",
+    "unpack_parameters",
+    "forward_propagation",
+]
+
+
 # chapters/01_neural_networks.ipynb, cell "network-imports"
 import numpy as np
 
@@ -95,9 +108,29 @@ def tanh_prime(z):
     return 1.0 - t * t
 
 
+# chapters/01_neural_networks.ipynb, cell "sigmoid-inplace"
+def sigmoid_of_negated_inplace(t):
+    """Overwrite ``t = -z`` with ``f(z) = 1 / (1 + exp(t))`` and return it.
+
+    Three passes, no temporary. Where ``exp(t)`` overflows the result is 0;
+    callers silence that warning with ``np.errstate(over="ignore")``.
+    """
+    np.exp(t, out=t)
+    t += 1.0
+    np.reciprocal(t, out=t)
+    return t
+
+
+def sigmoid_inplace(z):
+    """Overwrite the float array ``z`` with ``f(z)``, saturating silently; return it."""
+    np.negative(z, out=z)
+    with np.errstate(over="ignore"):
+        return sigmoid_of_negated_inplace(z)
+
+
 # chapters/01_neural_networks.ipynb, cell "validation"
-def _check_sizes(visible_size, hidden_size):
-    """Raise unless both layer sizes are positive integers."""
+def check_sizes(visible_size, hidden_size):
+    """Raise unless both layer sizes are positive integers (shared by every cost)."""
     check_int(visible_size, "visible_size")
     check_int(hidden_size, "hidden_size")
 
@@ -107,9 +140,9 @@ def _parameter_count(visible_size, hidden_size):
     return 2 * hidden_size * visible_size + hidden_size + visible_size
 
 
-def _check_theta(theta, visible_size, hidden_size):
+def check_theta(theta, visible_size, hidden_size):
     """Return theta as a 1-D float array, or raise if its length or values are wrong."""
-    _check_sizes(visible_size, hidden_size)
+    check_sizes(visible_size, hidden_size)
     theta = as_real_array(theta, "theta")
     expected = _parameter_count(visible_size, hidden_size)
     if theta.ndim != 1 or theta.size != expected:
@@ -121,7 +154,7 @@ def _check_theta(theta, visible_size, hidden_size):
     return theta
 
 
-def _check_data(data, visible_size, name="data"):
+def check_data(data, visible_size, name="data"):
     """Return data as a 2-D float array of shape (visible_size, m), or raise."""
     return check_columns(data, visible_size, name, rows="visible_size")
 
@@ -153,7 +186,7 @@ def initialize_parameters(hidden_size, visible_size, rng=None):
     -----
     Defined in chapter 1, "Neural networks and forward propagation".
     """
-    _check_sizes(visible_size, hidden_size)
+    check_sizes(visible_size, hidden_size)
     rng = check_random_state(rng, "rng")
     r = np.sqrt(6.0 / (hidden_size + visible_size + 1))
     n_weights = 2 * hidden_size * visible_size
@@ -217,7 +250,7 @@ def unpack_parameters(theta, visible_size, hidden_size):
     -----
     Defined in chapter 1, "Neural networks and forward propagation".
     """
-    theta = _check_theta(theta, visible_size, hidden_size)
+    theta = check_theta(theta, visible_size, hidden_size)
     hv = hidden_size * visible_size
     W1 = theta[:hv].reshape(hidden_size, visible_size)
     W2 = theta[hv : 2 * hv].reshape(visible_size, hidden_size)
@@ -260,7 +293,7 @@ def forward_propagation(W1, b1, W2, b2, data):
         )
     if b2.shape != W2.shape[:1]:
         raise ValueError(f"b2 must have shape ({W2.shape[0]},), got {b2.shape}")
-    data = _check_data(data, W1.shape[1])
+    data = check_data(data, W1.shape[1])
     a2 = sigmoid(W1 @ data + b1[:, None])
     a3 = sigmoid(W2 @ a2 + b2[:, None])
     return a2, a3

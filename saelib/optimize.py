@@ -5,6 +5,14 @@
 Every function here is derived and checked in that chapter.
 """
 
+__all__ = [
+    "TrainResult",
+    "gradient_descent",
+    "blas_limit",
+    "minimize_lbfgs",
+]
+
+
 # chapters/04_optimization.ipynb, cell "optimize-imports"
 import time
 from contextlib import nullcontext
@@ -238,7 +246,7 @@ def gradient_descent(
 _BLAS = []  # threadpoolctl's controller of the loaded BLAS libraries, made once
 
 
-def _blas_limit(n_threads):
+def blas_limit(n_threads):
     """Context manager: BLAS on n_threads threads (None: leave it alone)."""
     if n_threads is None:
         return nullcontext()
@@ -290,7 +298,7 @@ def minimize_lbfgs(fun, theta0, max_iter=400, tol=None, progress=False, blas_thr
     history = []
 
     def recorded(t):
-        with _blas_limit(blas_threads):
+        with blas_limit(blas_threads):
             cost, grad = fun(t)
         # SciPy would go on with a NaN and report success: stop here instead.
         cost, grad = _check_evaluation(
@@ -307,7 +315,7 @@ def minimize_lbfgs(fun, theta0, max_iter=400, tol=None, progress=False, blas_thr
 
     start = time.perf_counter()
     # SciPy's BLAS (often a second library, next to numpy's) on one thread: see above.
-    with _blas_limit(None if blas_threads is None else 1):
+    with blas_limit(None if blas_threads is None else 1):
         result = minimize(
             recorded,
             theta,

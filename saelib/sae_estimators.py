@@ -5,6 +5,12 @@
 Every function here is derived and checked in that chapter.
 """
 
+__all__ = [
+    "ReLUSparseAutoencoder",
+    "TopKSparseAutoencoder",
+]
+
+
 # chapters/15_modern_saes.ipynb, cell "sae-estimators-imports"
 import numpy as np
 

@@ -5,6 +5,20 @@
 Every function here is derived and checked in that chapter.
 """
 
+__all__ = [
+    "pre_activations",
+    "relu_sae_loss_unchecked",
+    "relu_sae_loss",
+    "normalize_columns",
+    "remove_parallel_component",
+    "topk_codes",
+    "topk_sae_loss_unchecked",
+    "topk_sae_loss",
+    "auxk_loss_unchecked",
+    "auxk_loss",
+]
+
+
 # chapters/15_modern_saes.ipynb, cell "sae-losses-imports"
 import numpy as np
 

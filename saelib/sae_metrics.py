@@ -5,6 +5,15 @@
 Every function here is derived and checked in that chapter.
 """
 
+__all__ = [
+    "l0",
+    "firing_rates",
+    "dead_fraction",
+    "log10_firing_rates",
+    "fraction_variance_unexplained",
+]
+
+
 # chapters/15_modern_saes.ipynb, cell "metrics-imports"
 import numpy as np
 

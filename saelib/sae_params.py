@@ -5,6 +5,13 @@
 Every function here is derived and checked in that chapter.
 """
 
+__all__ = [
+    "PARAM_NAMES",
+    "flatten_params",
+    "unflatten_params",
+]
+
+
 # chapters/15_modern_saes.ipynb, cell "modern-imports"
 import numpy as np
 
@@ -13,7 +20,7 @@ from saelib.validation import as_real_array, check_int
 PARAM_NAMES = ("W_enc", "b_enc", "W_dec", "b_dec")
 
 
-# chapters/15_modern_saes.ipynb, cell "modern-params"
+# chapters/15_modern_saes.ipynb, cell "sae-params-checks"
 def check_params(params):
     """Return (n_features, n_latents) of a parameter dict, or raise.
 
@@ -70,6 +77,7 @@ def check_k(k, n_latents, name="k"):
         raise ValueError(f"{name} must be in [1, n_latents={n_latents}], got {k}")
 
 
+# chapters/15_modern_saes.ipynb, cell "modern-params"
 def flatten_params(params):
     """Concatenate the parameters into one vector (for gradient checks).
 

@@ -5,6 +5,11 @@
 Every function here is derived and checked in that chapter.
 """
 
+__all__ = [
+    "ModernSparseAutoencoder",
+]
+
+
 # chapters/15_modern_saes.ipynb, cell "sae-training-imports"
 import numpy as np
 

@@ -5,6 +5,16 @@
 Every function here is derived and checked in that chapter.
 """
 
+__all__ = [
+    "log_softmax",
+    "softmax_probabilities",
+    "softmax_cost",
+    "SoftmaxModel",
+    "softmax_train",
+    "softmax_predict",
+]
+
+
 # chapters/11_softmax_regression.ipynb, cell "softmax-imports"
 from typing import NamedTuple
 

@@ -5,12 +5,20 @@
 Every function here is derived and checked in that chapter.
 """
 
+__all__ = [
+    "kl_divergence",
+    "RHO_HAT_EPS",
+    "kl_penalty",
+    "sparse_autoencoder_cost",
+]
+
+
 # chapters/05_sparsity.ipynb, cell "sparse-imports"
 import numpy as np
 
 from saelib.network import (
-    _check_data,
-    _check_theta,
+    check_data,
+    check_theta,
     forward_propagation,
     pack_parameters,
     unpack_parameters,
@@ -44,10 +52,10 @@ def kl_divergence(rho, rho_hat):
 
 
 # chapters/05_sparsity.ipynb, cell "kl-penalty"
-_RHO_HAT_EPS = 1e-6  # epsilon of eq-kl-safe, the same in float32 and float64
+RHO_HAT_EPS = 1e-6  # epsilon of eq-kl-safe, the same in float32 and float64
 
 
-def _kl_penalty(rho, rho_hat, eps=_RHO_HAT_EPS):
+def kl_penalty(rho, rho_hat, eps=RHO_HAT_EPS):
     """Safe KL penalty of each hidden unit and its derivative (chapter 5, eq-kl-safe).
 
     Parameters
@@ -83,15 +91,15 @@ def _kl_penalty(rho, rho_hat, eps=_RHO_HAT_EPS):
     return penalty, slope
 
 
-# chapters/05_sparsity.ipynb, cell "sparse-cost"
-def _check_sparsity_param(sparsity_param):
+# chapters/05_sparsity.ipynb, cell "sparse-checks"
+def check_sparsity_param(sparsity_param):
     """Raise unless sparsity_param is a real number in (0, 1)."""
     check_real(
         sparsity_param, "sparsity_param", 0.0, 1.0, open_low=True, open_high=True
     )
 
 
-def _check_unit_interval(data, name="data"):
+def check_unit_interval(data, name="data"):
     """Raise unless every entry of data lies in [0, 1] (sigmoid decoder targets)."""
     low, high = float(data.min()), float(data.max())
     if low < 0 or high > 1:
@@ -105,6 +113,7 @@ def _check_unit_interval(data, name="data"):
         )
 
 
+# chapters/05_sparsity.ipynb, cell "sparse-cost"
 def sparse_autoencoder_cost(
     theta, visible_size, hidden_size, lambda_, sparsity_param, beta, data
 ):
@@ -152,19 +161,19 @@ def sparse_autoencoder_cost(
     divergence on ``[eps, 1 - eps]`` and stays finite at 0 and 1, and the gradient is
     that of this cost, so that saturated units give a finite cost and gradient.
     """
-    theta = _check_theta(theta, visible_size, hidden_size)
-    data = _check_data(data, visible_size)
+    theta = check_theta(theta, visible_size, hidden_size)
+    data = check_data(data, visible_size)
     check_nonnegative(lambda_, "lambda_")
     check_nonnegative(beta, "beta")
-    _check_sparsity_param(sparsity_param)
-    _check_unit_interval(data)
+    check_sparsity_param(sparsity_param)
+    check_unit_interval(data)
     W1, W2, b1, b2 = unpack_parameters(theta, visible_size, hidden_size)
     m = data.shape[1]
     rho = sparsity_param
 
     a2, a3 = forward_propagation(W1, b1, W2, b2, data)
     rho_hat = a2.mean(axis=1)  # (eq-rho-hat)
-    penalty, slope = _kl_penalty(rho, rho_hat)  # (eq-kl-safe), (eq-kl-safe-prime)
+    penalty, slope = kl_penalty(rho, rho_hat)  # (eq-kl-safe), (eq-kl-safe-prime)
     error = a3 - data
     cost = 0.5 * np.vdot(error, error) / m
     cost += 0.5 * lambda_ * (np.vdot(W1, W1) + np.vdot(W2, W2))

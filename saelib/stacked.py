@@ -5,12 +5,26 @@
 Every function here is derived and checked in that chapter.
 """
 
+__all__ = [
+    "Layer",
+    "NetConfig",
+    "stack_to_params",
+    "params_to_stack",
+    "pack_stacked",
+    "unpack_stacked",
+    "stack_forward",
+    "stacked_ae_cost",
+    "stacked_ae_train",
+    "stacked_ae_predict",
+]
+
+
 # chapters/13_stacked_autoencoders.ipynb, cell "stacked-imports"
 from typing import NamedTuple
 
 import numpy as np
 
-from saelib.fast import _sigmoid_inplace
+from saelib.network import sigmoid_inplace
 from saelib.optimize import minimize_lbfgs
 from saelib.softmax import log_softmax
 from saelib.validation import (
@@ -263,7 +277,7 @@ def _forward(stack, data):
     for W, b in stack:
         z = W @ activations[-1]
         z += b[:, None]
-        activations.append(_sigmoid_inplace(z))
+        activations.append(sigmoid_inplace(z))
     return activations
 
 

@@ -5,6 +5,14 @@
 Every function here is derived and checked in that chapter.
 """
 
+__all__ = [
+    "make_superposition_data",
+    "cosine_similarity_matrix",
+    "max_cosine_similarities",
+    "mmcs",
+]
+
+
 # chapters/16_superposition.ipynb, cell "superposition-imports"
 import numpy as np
 

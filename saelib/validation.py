@@ -5,6 +5,17 @@
 Every function here is derived and checked in that chapter.
 """
 
+__all__ = [
+    "check_int",
+    "check_real",
+    "check_nonnegative",
+    "check_random_state",
+    "as_real_array",
+    "check_labels",
+    "check_columns",
+]
+
+
 # chapters/01_neural_networks.ipynb, cell "validators"
 import numbers
 

@@ -5,14 +5,19 @@
 Every function here is derived and checked in that chapter.
 """
 
+__all__ = [
+    "display_network",
+]
+
+
 # chapters/07_training_visualization.ipynb, cell "visualize-imports"
 import numpy as np
 
 from saelib.validation import as_real_array, check_int
 
 
-# chapters/07_training_visualization.ipynb, cell "display-network"
-def _check_filters(filters, name="filters"):
+# chapters/07_training_visualization.ipynb, cell "display-helpers"
+def check_filters(filters, name="filters"):
     """Return filters as a finite float64 array (p * p, n) and the side p, or raise."""
     filters = as_real_array(filters, name).astype(np.float64, copy=False)
     if filters.ndim != 2 or 0 in filters.shape:
@@ -29,7 +34,7 @@ def _check_filters(filters, name="filters"):
     return filters, side
 
 
-def _full_contrast(A, remove_mean):
+def full_contrast(A, remove_mean):
     """Each column of A divided by its largest absolute value (after its mean)."""
     # A constant filter has no pattern: draw it as zero, not as rounding noise
     # blown up to +-1 by the scaling below.
@@ -40,7 +45,7 @@ def _full_contrast(A, remove_mean):
     return np.where(flat, 0.0, A / np.where(scale > 0, scale, 1.0))
 
 
-def _tile(images, n_cols, padding, background):
+def tile_images(images, n_cols, padding, background):
     """Lay images (n, p, p) or (n, p, p, channels) out on a grid, row by row."""
     n, side = images.shape[0], images.shape[1]
     n_cols = int(np.ceil(np.sqrt(n))) if n_cols is None else check_int(n_cols, "n_cols")
@@ -56,6 +61,7 @@ def _tile(images, n_cols, padding, background):
     return tiles
 
 
+# chapters/07_training_visualization.ipynb, cell "display-network"
 def display_network(A, n_cols=None, padding=1, remove_mean=True, ax=None):
     """Tile the columns of ``A`` as square images, each scaled to its own range.
 
@@ -85,11 +91,13 @@ def display_network(A, n_cols=None, padding=1, remove_mean=True, ax=None):
     ``display_network.m`` (which subtracts one mean from all filters; here each
     filter loses its own).
     """
-    A, side = _check_filters(A, "A")
+    A, side = check_filters(A, "A")
     if not isinstance(remove_mean, bool | np.bool_):
         raise TypeError(f"remove_mean must be True or False, got {remove_mean!r}")
-    scaled = _full_contrast(A, remove_mean)
-    tiles = _tile(scaled.T.reshape(-1, side, side), n_cols, padding, background=-1.0)
+    scaled = full_contrast(A, remove_mean)
+    tiles = tile_images(
+        scaled.T.reshape(-1, side, side), n_cols, padding, background=-1.0
+    )
     if ax is not None:
         ax.imshow(tiles, cmap="gray", vmin=-1, vmax=1, interpolation="nearest")
         ax.set_axis_off()

@@ -5,6 +5,17 @@
 Every function here is derived and checked in that chapter.
 """
 
+__all__ = [
+    "remove_patch_mean",
+    "PCAResult",
+    "pca",
+    "n_components_for_variance",
+    "Whitening",
+    "pca_whiten",
+    "zca_whiten",
+]
+
+
 # chapters/10_pca_whitening.ipynb, cell "whitening-imports"
 from typing import NamedTuple
 

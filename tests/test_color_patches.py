@@ -1,7 +1,7 @@
 """Chapter 14's colour loader and patch sampler refuse bad input (issue 12).
 
-The loader reads the photographs through chapter 6's ``_shipped_photographs`` and
-``_photograph_to_float``, so it scales by dtype, drops alpha and names the package
+The loader reads the photographs through chapter 6's ``shipped_photographs`` and
+``photograph_to_float``, so it scales by dtype, drops alpha and names the package
 of a missing file like ``load_photographs``; corrupt arrays are injected by
 replacing the shipping function of scikit-image.
 """

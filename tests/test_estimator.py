@@ -125,6 +125,52 @@ def test_fit_follows_the_reference_cost_of_chapter_5(X):
     assert model.loss_curve_[-1] == pytest.approx(result.cost_history[-1], rel=1e-3)
 
 
+def test_chapter5_objective_reproduces_the_chapter_5_pipeline_bit_for_bit(X):
+    model = SparseAutoencoder(
+        hidden_size=5,
+        max_iter=MAX_ITER,
+        random_state=3,
+        objective=estimator_module.chapter5_objective,
+    ).fit(X)
+    _, result, (W1, _, _, _) = manual_pipeline(
+        X, 5, 3, MAX_ITER, 1e-4, 0.01, 3.0, fast=False
+    )
+    assert model.loss_curve_ == result.cost_history
+    np.testing.assert_array_equal(model.W1_, W1)
+
+
+def test_the_default_objective_is_the_one_registered_last(X, monkeypatch):
+    from saelib.fast import SparseAutoencoderObjective
+
+    registry = estimator_module._registered_objectives
+    # Importing saelib registers appendix B's objective after chapter 5's.
+    assert registry[0] is estimator_module.chapter5_objective
+    assert registry[-1] is SparseAutoencoderObjective
+    calls = []
+
+    def counting(*args, **kwargs):
+        calls.append(args[:5])
+        return estimator_module.chapter5_objective(*args, **kwargs)
+
+    monkeypatch.setattr(estimator_module, "_registered_objectives", list(registry))
+    assert estimator_module.register_objective(counting) is counting
+    SparseAutoencoder(**{**SMALL, "max_iter": 2}).fit(X)
+    assert calls == [(N_FEATURES, HIDDEN, 1e-4, 0.1, 3.0)]
+    # Registering again moves a factory to the end instead of adding a copy.
+    estimator_module.register_objective(SparseAutoencoderObjective)
+    assert estimator_module._registered_objectives[-1] is SparseAutoencoderObjective
+    assert (
+        estimator_module._registered_objectives.count(SparseAutoencoderObjective) == 1
+    )
+
+
+def test_objectives_must_be_callable(X):
+    with pytest.raises(TypeError, match="objective must be callable"):
+        SparseAutoencoder(**SMALL, objective="fast").fit(X)
+    with pytest.raises(TypeError, match="must be callable"):
+        estimator_module.register_objective(42)
+
+
 def test_float32_training_reaches_the_float64_cost(X):
     model64 = SparseAutoencoder(hidden_size=5, max_iter=MAX_ITER, random_state=3).fit(X)
     model32 = SparseAutoencoder(
@@ -298,6 +344,7 @@ def test_default_parameters_are_the_notes():
         "verbose": False,
         "dtype": np.float64,
         "n_threads": 1,
+        "objective": None,
     }
 
 
@@ -312,6 +359,7 @@ def test_get_params_set_params_round_trip():
         verbose=3,
         dtype=np.float32,
         n_threads=2,
+        objective=estimator_module.chapter5_objective,
     )
     model = SparseAutoencoder(**params)
     assert model.get_params() == params

@@ -10,13 +10,13 @@ from reference import numerical_gradient_fourth_order
 from threadpoolctl import threadpool_info, threadpool_limits
 
 from saelib import initialize_parameters, sparse_autoencoder_cost
+from saelib.blocks import block_size
 from saelib.fast import (
     SparseAutoencoderObjective,
     _block_columns,
-    _block_size,
     sparse_autoencoder_cost_fast,
 )
-from saelib.sparse_autoencoder import _RHO_HAT_EPS
+from saelib.sparse_autoencoder import RHO_HAT_EPS
 
 
 def problem(visible, hidden, m, seed=0):
@@ -96,7 +96,7 @@ def test_float32_cost_equals_the_float64_reference_at_saturated_units(depth, n_t
     hv = hidden * visible
     theta[2 * hv : 2 * hv + 10] = [depth, -depth] * 5
     rho_hat = _rho_hat(theta, visible, hidden, data)[:10]
-    assert np.all(rho_hat[::2] > 1 - _RHO_HAT_EPS) and np.all(rho_hat[1::2] < 1e-8)
+    assert np.all(rho_hat[::2] > 1 - RHO_HAT_EPS) and np.all(rho_hat[1::2] < 1e-8)
     args = (visible, hidden, 1e-4, 0.01, 3.0)
     cost64, grad64 = sparse_autoencoder_cost(theta, *args, data)
     objective = SparseAutoencoderObjective(*args, data.astype(np.float32), n_threads)
@@ -121,7 +121,7 @@ def test_grad_matches_central_differences_with_saturated_units(biases, n_threads
     rho_hat = _rho_hat(theta, visible, hidden, data)
     saturated = np.abs(biases) >= 20
     assert np.all(
-        (rho_hat[saturated] < _RHO_HAT_EPS) | (rho_hat[saturated] > 1 - _RHO_HAT_EPS)
+        (rho_hat[saturated] < RHO_HAT_EPS) | (rho_hat[saturated] > 1 - RHO_HAT_EPS)
     )
     objective = SparseAutoencoderObjective(
         visible, hidden, 1e-3, 0.05, 3.0, data, n_threads
@@ -168,7 +168,7 @@ def test_bad_input_gets_the_reference_errors(change, name):
 def test_block_size_is_a_power_of_two_within_bounds():
     for visible, hidden in [(1, 1), (64, 25), (784, 196), (64, 400), (10_000, 10_000)]:
         for itemsize in (4, 8):
-            block = _block_size(visible, hidden, itemsize)
+            block = block_size(visible, hidden, itemsize)
             assert 512 <= block <= 4096 and block & (block - 1) == 0
 
 
@@ -282,7 +282,7 @@ def test_block_columns_cover_every_column_once_in_balanced_runs(
     assert all(a[1] == b[0] for a, b in itertools.pairwise(blocks))
     widths = [stop - start for start, stop in blocks]
     assert min(widths) >= 1 and max(widths) - min(widths) <= 1
-    target = _block_size(visible, hidden, 8)
+    target = block_size(visible, hidden, 8)
     if n_threads > 1:  # larger blocks, fewer Python steps between numpy calls
         target = max(target, (1 << 18) // (visible + hidden))
     assert max(widths) <= target

@@ -19,10 +19,10 @@ import pytest
 
 from saelib.images import (
     PHOTOGRAPHS,
-    _photograph_to_float,
     downsample,
     load_photographs,
     normalize_patches,
+    photograph_to_float,
     radial_power_spectrum,
     sample_patches,
     whiten_image,
@@ -933,25 +933,23 @@ def test_load_photographs_refuses_a_bad_downsample_factor(factor, error):
         load_photographs("camera", downsample_factor=factor)
 
 
-# _photograph_to_float validates one array as a package ships it; the loaders call
+# photograph_to_float validates one array as a package ships it; the loaders call
 # it on every photograph, so corrupt arrays can be injected here directly.
 
 
 def test_photograph_uint8_and_uint16_are_scaled_by_their_dtype_not_by_255():
     grey8 = RNG.integers(0, 256, (6, 7)).astype(np.uint8)
     grey16 = grey8.astype(np.uint16) * 257  # the same intensities in 16 bits
+    np.testing.assert_allclose(photograph_to_float(grey8, "x"), grey8 / 255, atol=1e-15)
     np.testing.assert_allclose(
-        _photograph_to_float(grey8, "x"), grey8 / 255, atol=1e-15
+        photograph_to_float(grey16, "x"), grey8 / 255, atol=1e-15
     )
-    np.testing.assert_allclose(
-        _photograph_to_float(grey16, "x"), grey8 / 255, atol=1e-15
-    )
-    assert _photograph_to_float(np.full((2, 2), 65535, np.uint16), "x").max() == 1.0
+    assert photograph_to_float(np.full((2, 2), 65535, np.uint16), "x").max() == 1.0
 
 
 def test_photograph_in_floats_is_kept_as_it_is():
     grey = RNG.uniform(size=(5, 4)).astype(np.float32)
-    out = _photograph_to_float(grey, "x")
+    out = photograph_to_float(grey, "x")
     assert out.dtype == np.float64
     np.testing.assert_array_equal(out, grey.astype(np.float64))
 
@@ -963,14 +961,14 @@ def test_photograph_alpha_channel_is_dropped():
     alpha = RNG.integers(0, 256, (6, 7, 1)).astype(np.uint8)
     rgba = np.concatenate([rgb, alpha], axis=2)
     np.testing.assert_allclose(
-        _photograph_to_float(rgba, "x"), rgb2gray(rgb / 255), rtol=0, atol=1e-15
+        photograph_to_float(rgba, "x"), rgb2gray(rgb / 255), rtol=0, atol=1e-15
     )
     np.testing.assert_array_equal(
-        _photograph_to_float(rgba, "x", rgb=True), _photograph_to_float(rgb, "x", True)
+        photograph_to_float(rgba, "x", rgb=True), photograph_to_float(rgb, "x", True)
     )
     grey_alpha = np.concatenate([rgb[..., :1], alpha], axis=2)
     np.testing.assert_array_equal(
-        _photograph_to_float(grey_alpha, "x"), _photograph_to_float(rgb[..., 0], "x")
+        photograph_to_float(grey_alpha, "x"), photograph_to_float(rgb[..., 0], "x")
     )
 
 
@@ -986,7 +984,7 @@ def test_photograph_alpha_channel_is_dropped():
 )
 def test_photograph_outside_the_unit_interval_is_refused(image):
     with pytest.raises(ValueError, match=r"values in \[0, 1\]"):
-        _photograph_to_float(image, "x")
+        photograph_to_float(image, "x")
 
 
 @pytest.mark.parametrize(
@@ -1000,7 +998,7 @@ def test_photograph_outside_the_unit_interval_is_refused(image):
 )
 def test_photograph_that_is_not_numbers_is_refused(image):
     with pytest.raises(TypeError, match="integer or float pixels"):
-        _photograph_to_float(image, "x")
+        photograph_to_float(image, "x")
 
 
 @pytest.mark.parametrize(
@@ -1008,12 +1006,12 @@ def test_photograph_that_is_not_numbers_is_refused(image):
 )
 def test_photograph_of_a_wrong_shape_is_refused(shape):
     with pytest.raises(ValueError, match="got shape"):
-        _photograph_to_float(np.zeros(shape, np.uint8), "x")
+        photograph_to_float(np.zeros(shape, np.uint8), "x")
 
 
 def test_colour_photograph_that_is_grey_is_refused():
     with pytest.raises(ValueError, match="RGB"):
-        _photograph_to_float(np.zeros((4, 4), np.uint8), "x", rgb=True)
+        photograph_to_float(np.zeros((4, 4), np.uint8), "x", rgb=True)
 
 
 def test_load_photographs_scales_a_16_bit_photograph_by_its_dtype(monkeypatch):

@@ -19,8 +19,8 @@ from saelib import initialize_parameters
 sparse = pytest.importorskip("saelib.sparse_autoencoder")
 sparse_autoencoder_cost = sparse.sparse_autoencoder_cost
 kl_divergence = sparse.kl_divergence
-kl_penalty = sparse._kl_penalty
-EPS = sparse._RHO_HAT_EPS
+kl_penalty = sparse.kl_penalty
+EPS = sparse.RHO_HAT_EPS
 
 # (visible, hidden, m): includes m = 1 and hidden = 1.
 SHAPES = [(1, 1, 1), (3, 1, 4), (4, 2, 1), (5, 3, 7), (6, 4, 5), (2, 6, 3)]

@@ -3,8 +3,14 @@
 The notebooks in ``chapters/`` are the source of saelib. A code cell whose first
 line is ``#| export <module>`` is copied into ``saelib/<module>.py``; every module
 comes from exactly one notebook, in the order of its cells. Each generated module
-starts with a header naming the notebook to edit, and each block is preceded by a
-comment naming the notebook and the cell id it came from.
+starts with a header naming the notebook to edit, then its ``__all__``, and each block
+is preceded by a comment naming the notebook and the cell id it came from.
+
+``__all__`` lists the public names (no leading underscore) that the ``#| export``
+cells define at top level: functions, classes and assigned constants. A cell marked
+``#| exporti <module>`` (nbdev's "internal export") is copied in the same way, but its
+names stay out of ``__all__``: helpers that later chapters share, such as input
+checks, which are public to saelib's modules but not part of the API.
 
 Usage::
 
@@ -17,6 +23,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import ast
 import difflib
 import json
 import re
@@ -25,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-MARKER = re.compile(r"^#\|\s*export\s+(?P<module>[a-z_][a-z0-9_]*)\s*$")
+MARKER = re.compile(r"^#\|\s*export(?P<internal>i?)\s+(?P<module>[a-z_][a-z0-9_]*)\s*$")
 GENERATED_TAG = "# Generated from "
 REGENERATE = "make export"
 
@@ -37,6 +44,7 @@ class Block:
     notebook: str
     cell_id: str
     code: str
+    internal: bool = False
 
 
 class ExportError(ValueError):
@@ -81,7 +89,7 @@ def collect_blocks(notebook_path: Path, root: Path = ROOT) -> dict[str, list[Blo
         if match is None:
             raise ExportError(
                 f"{rel}, code cell {index}: malformed marker {first!r}; "
-                "expected '#| export <module>'"
+                "expected '#| export <module>' or '#| exporti <module>'"
             )
         cell_id = cell.get("id")
         if not cell_id:
@@ -91,8 +99,36 @@ def collect_blocks(notebook_path: Path, root: Path = ROOT) -> dict[str, list[Blo
         code = rest.strip("\n")
         if not code:
             raise ExportError(f"{rel}, cell {cell_id!r}: exported cell is empty")
-        modules.setdefault(match["module"], []).append(Block(rel, cell_id, code))
+        block = Block(rel, cell_id, code, internal=bool(match["internal"]))
+        modules.setdefault(match["module"], []).append(block)
     return modules
+
+
+def public_names(code: str) -> list[str]:
+    """Return the public names that ``code`` defines at top level, in order.
+
+    Functions, classes and names assigned with ``=`` or an annotation; names that
+    start with an underscore, and imported names, are left out.
+    """
+    names = []
+    for node in ast.parse(code).body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            found = [node.name]
+        elif isinstance(node, ast.Assign):
+            found = [t.id for t in node.targets if isinstance(t, ast.Name)]
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            found = [node.target.id]
+        else:
+            found = []
+        names += [n for n in found if not n.startswith("_") and n not in names]
+    return names
+
+
+def render_all(names: list[str]) -> str:
+    """``__all__`` as ``ruff format`` leaves it (one name per line)."""
+    if not names:
+        return "__all__ = []\n"
+    return "__all__ = [\n" + "".join(f'    "{n}",\n' for n in names) + "]\n"
 
 
 def render_module(notebook: str, title: str, blocks: list[Block]) -> str:
@@ -121,9 +157,13 @@ def render_module(notebook: str, title: str, blocks: list[Block]) -> str:
         '"""',
     ]
     text = "\n".join(lines) + "\n"
-    for i, block in enumerate(blocks):
-        separator = "\n" if i == 0 else "\n\n"
-        text += f'{separator}# {block.notebook}, cell "{block.cell_id}"\n{block.code}\n'
+    names = []
+    for block in blocks:
+        if not block.internal:
+            names += [n for n in public_names(block.code) if n not in names]
+    text += "\n" + render_all(names)
+    for block in blocks:
+        text += f'\n\n# {block.notebook}, cell "{block.cell_id}"\n{block.code}\n'
     return text
 
 
