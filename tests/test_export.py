@@ -1,6 +1,7 @@
 """The literate export: saelib/ must be exactly what the notebooks generate."""
 
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -130,3 +131,48 @@ def test_bad_markers_are_rejected(tmp_path, source, message):
     _notebook(tmp_path, "01_a.ipynb", [("one", source)])
     with pytest.raises(export.ExportError, match=message):
         export.generate(tmp_path)
+
+
+def test_all_lists_the_public_names_of_export_cells_only(tmp_path):
+    _notebook(
+        tmp_path,
+        "01_a.ipynb",
+        [
+            ("imports", "#| export mod\nimport math\nfrom os import path"),
+            ("helpers", "#| exporti mod\ndef check(x):\n    return x\n\nLIMIT = 3"),
+            (
+                "api",
+                "#| export mod\nPI: float = math.pi\n_HIDDEN = 1\n\n\n"
+                "def area(r):\n    return PI * check(r) ** 2\n\n\n"
+                "class Circle:\n    pass\n\n\ndef _private():\n    pass",
+            ),
+        ],
+    )
+    (_, text) = next(iter(export.generate(tmp_path).items()))
+    namespace = {}
+    exec(compile(text, "mod.py", "exec"), namespace)
+    # Imports, underscore names and the exporti cell's names stay out.
+    assert namespace["__all__"] == ["PI", "area", "Circle"]
+    assert namespace["check"](2) == 2 and namespace["LIMIT"] == 3  # still exported
+    assert text.index("__all__") < text.index('cell "imports"')
+
+
+def test_a_module_of_internal_cells_has_an_empty_all(tmp_path):
+    _notebook(tmp_path, "01_a.ipynb", [("one", "#| exporti mod\ndef f():\n    pass")])
+    (_, text) = next(iter(export.generate(tmp_path).items()))
+    assert "\n__all__ = []\n" in text
+
+
+def test_the_generated_all_is_what_ruff_format_leaves(tmp_path):
+    ruff = Path(sys.executable).parent / "ruff"
+    if not ruff.exists():
+        pytest.skip("ruff is not installed next to this Python")
+    _notebook(tmp_path, "01_a.ipynb", [("one", "#| export mod\nA = 1\nB = 2")])
+    for path, text in export.generate(tmp_path).items():
+        path.write_text(text, encoding="utf-8")
+        result = subprocess.run(
+            [str(ruff), "format", "--diff", "--isolated", str(path)],
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode == 0, result.stdout
