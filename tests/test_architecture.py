@@ -156,9 +156,7 @@ def test_each_exported_name_is_its_home_modules_object():
             assert getattr(saelib, name) is importlib.import_module(f"saelib.{name}")
             continue
         homes = [
-            m
-            for m in HOMES
-            if name in importlib.import_module(f"saelib.{m}").__all__
+            m for m in HOMES if name in importlib.import_module(f"saelib.{m}").__all__
         ]
         assert len(homes) == 1, (name, homes)
         module = importlib.import_module(f"saelib.{homes[0]}")
