@@ -24,6 +24,25 @@ from saelib.validation import check_nonnegative
 
 
 # chapters/02_backpropagation.ipynb, cell "autoencoder-cost"
+def _cost_and_gradient(W1, W2, b1, b2, lambda_, data):
+    """Equation (eq-cost) and its gradient, (eq-delta-batch) and (eq-grad-batch)."""
+    m = data.shape[1]
+
+    a2, a3 = forward_propagation(W1, b1, W2, b2, data)
+    error = a3 - data  # -(y - a3) with y = x
+    cost = 0.5 * np.vdot(error, error) / m
+    cost += 0.5 * lambda_ * (np.vdot(W1, W1) + np.vdot(W2, W2))
+
+    delta3 = error * a3 * (1.0 - a3)
+    delta2 = (W2.T @ delta3) * a2 * (1.0 - a2)
+    W1_grad = (delta2 @ data.T) / m + lambda_ * W1
+    W2_grad = (delta3 @ a2.T) / m + lambda_ * W2
+    b1_grad = delta2.sum(axis=1) / m
+    b2_grad = delta3.sum(axis=1) / m
+    return float(cost), pack_parameters(W1_grad, W2_grad, b1_grad, b2_grad)
+
+
+# chapters/02_backpropagation.ipynb, cell "autoencoder-cost-api"
 def autoencoder_cost(theta, visible_size, hidden_size, lambda_, data):
     """Cost and gradient of an autoencoder trained on squared error (chapter 2).
 
@@ -66,17 +85,4 @@ def autoencoder_cost(theta, visible_size, hidden_size, lambda_, data):
     data = check_data(data, visible_size)
     check_nonnegative(lambda_, "lambda_")
     W1, W2, b1, b2 = unpack_parameters(theta, visible_size, hidden_size)
-    m = data.shape[1]
-
-    a2, a3 = forward_propagation(W1, b1, W2, b2, data)
-    error = a3 - data  # -(y - a3) with y = x
-    cost = 0.5 * np.vdot(error, error) / m
-    cost += 0.5 * lambda_ * (np.vdot(W1, W1) + np.vdot(W2, W2))
-
-    delta3 = error * a3 * (1.0 - a3)
-    delta2 = (W2.T @ delta3) * a2 * (1.0 - a2)
-    W1_grad = (delta2 @ data.T) / m + lambda_ * W1
-    W2_grad = (delta3 @ a2.T) / m + lambda_ * W2
-    b1_grad = delta2.sum(axis=1) / m
-    b2_grad = delta3.sum(axis=1) / m
-    return float(cost), pack_parameters(W1_grad, W2_grad, b1_grad, b2_grad)
+    return _cost_and_gradient(W1, W2, b1, b2, lambda_, data)

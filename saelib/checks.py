@@ -120,21 +120,8 @@ def _theta_names(visible, hidden):
 
 
 # chapters/A1_checking_your_code.ipynb, cell "check-sigmoid"
-def check_sigmoid(fn, verbose=True):
-    """Compare ``fn(z)`` with ``saelib.sigmoid`` on several inputs (chapter 1).
-
-    Parameters
-    ----------
-    fn : callable
-        Your sigmoid: ``fn(z)`` for a float or an array of any shape.
-    verbose : bool, optional
-        Print the report.
-
-    Returns
-    -------
-    CheckReport
-        Truthy when every case passes.
-    """
+def _sigmoid_report(fn):
+    """Run ``fn`` and ``saelib.sigmoid`` on each case; report where they differ."""
     rng = np.random.default_rng(0)
     cases = {
         "z = 0.0 (a float)": 0.0,
@@ -154,6 +141,26 @@ def check_sigmoid(fn, verbose=True):
             report.failed(case, problem)
         else:
             report.passed(case)
+    return report
+
+
+# chapters/A1_checking_your_code.ipynb, cell "check-sigmoid-api"
+def check_sigmoid(fn, verbose=True):
+    """Compare ``fn(z)`` with ``saelib.sigmoid`` on several inputs (chapter 1).
+
+    Parameters
+    ----------
+    fn : callable
+        Your sigmoid: ``fn(z)`` for a float or an array of any shape.
+    verbose : bool, optional
+        Print the report.
+
+    Returns
+    -------
+    CheckReport
+        Truthy when every case passes.
+    """
+    report = _sigmoid_report(fn)
     if verbose:
         print(report)
     return report

@@ -22,6 +22,22 @@ from saelib.validation import as_real_array, check_real
 
 
 # chapters/03_gradient_checking.ipynb, cell "numerical-gradient"
+def _central_differences(J, theta, epsilon):
+    """Equation (eq-numerical-gradient), perturbing our own copy ``theta`` in place."""
+    flat = theta.reshape(-1)  # a view: writing to it perturbs theta
+    grad = np.empty_like(flat)
+    for i in range(flat.size):
+        original = flat[i]
+        flat[i] = original + epsilon
+        plus_step, plus = flat[i], _scalar(J(theta))
+        flat[i] = original - epsilon
+        minus_step, minus = flat[i], _scalar(J(theta))
+        flat[i] = original
+        grad[i] = (plus - minus) / (plus_step - minus_step)
+    return grad.reshape(theta.shape)
+
+
+# chapters/03_gradient_checking.ipynb, cell "numerical-gradient-api"
 def _scalar(value, name="J"):
     """Return value as a float, or raise a TypeError that explains the mistake."""
     if isinstance(value, tuple):
@@ -71,20 +87,20 @@ def compute_numerical_gradient(J, theta, epsilon=1e-4):
     check_real(epsilon, "epsilon", low=0.0, open_low=True)
     # A private float64 copy, perturbed in place (complex theta is a TypeError).
     theta = as_real_array(theta, "theta").astype(np.float64)
-    flat = theta.reshape(-1)  # a view: writing to it perturbs theta
-    grad = np.empty_like(flat)
-    for i in range(flat.size):
-        original = flat[i]
-        flat[i] = original + epsilon
-        plus_step, plus = flat[i], _scalar(J(theta))
-        flat[i] = original - epsilon
-        minus_step, minus = flat[i], _scalar(J(theta))
-        flat[i] = original
-        grad[i] = (plus - minus) / (plus_step - minus_step)
-    return grad.reshape(theta.shape)
+    return _central_differences(J, theta, epsilon)
 
 
 # chapters/03_gradient_checking.ipynb, cell "check-gradient"
+def _relative_difference(a, b):
+    """Equation (eq-relative-difference); 0 when both are 0, inf when only a + b is."""
+    numerator = np.linalg.norm(a - b)
+    denominator = np.linalg.norm(a + b)
+    if denominator == 0:
+        return 0.0 if numerator == 0 else float("inf")
+    return float(numerator / denominator)
+
+
+# chapters/03_gradient_checking.ipynb, cell "check-gradient-api"
 def relative_difference(a, b):
     """Relative difference ``||a - b|| / ||a + b||`` (chapter 3).
 
@@ -106,11 +122,7 @@ def relative_difference(a, b):
     b = as_real_array(b, "b", finite=False).astype(np.float64, copy=False)
     if a.shape != b.shape:
         raise ValueError(f"shapes differ: {a.shape} and {b.shape}")
-    numerator = np.linalg.norm(a - b)
-    denominator = np.linalg.norm(a + b)
-    if denominator == 0:
-        return 0.0 if numerator == 0 else float("inf")
-    return float(numerator / denominator)
+    return _relative_difference(a, b)
 
 
 @dataclass

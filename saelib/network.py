@@ -30,6 +30,14 @@ from saelib.validation import (
 
 
 # chapters/01_neural_networks.ipynb, cell "sigmoid"
+def _stable_sigmoid(z):
+    """Equation (eq-stable-sigmoid): only ``exp(-|z|)`` is ever computed."""
+    e = np.exp(-np.abs(z))
+    r = 1.0 / (1.0 + e)
+    return np.where(z >= 0, r, e * r)
+
+
+# chapters/01_neural_networks.ipynb, cell "sigmoid-api"
 def _as_float_array(z):
     """Return ``z`` as a real floating-point array (integers become float64).
 
@@ -59,10 +67,7 @@ def sigmoid(z):
     -----
     Defined in chapter 1, "Neural networks and forward propagation".
     """
-    z = _as_float_array(z)
-    e = np.exp(-np.abs(z))
-    r = 1.0 / (1.0 + e)
-    return np.where(z >= 0, r, e * r)
+    return _stable_sigmoid(_as_float_array(z))
 
 
 def sigmoid_prime(z):
@@ -160,6 +165,26 @@ def check_data(data, visible_size, name="data"):
 
 
 # chapters/01_neural_networks.ipynb, cell "parameters"
+def _random_theta(hidden_size, visible_size, rng):
+    """Equation (eq-init-range): weights uniform in [-r, r], biases zero."""
+    r = np.sqrt(6.0 / (hidden_size + visible_size + 1))
+    n_weights = 2 * hidden_size * visible_size
+    theta = np.zeros(_parameter_count(visible_size, hidden_size))
+    theta[:n_weights] = rng.uniform(-r, r, size=n_weights)
+    return theta
+
+
+def _unpack(theta, visible_size, hidden_size):
+    """Views of ``W1, W2, b1, b2`` in theta, in the order of (eq-theta)."""
+    hv = hidden_size * visible_size
+    W1 = theta[:hv].reshape(hidden_size, visible_size)
+    W2 = theta[hv : 2 * hv].reshape(visible_size, hidden_size)
+    b1 = theta[2 * hv : 2 * hv + hidden_size]
+    b2 = theta[2 * hv + hidden_size :]
+    return W1, W2, b1, b2
+
+
+# chapters/01_neural_networks.ipynb, cell "parameters-api"
 def initialize_parameters(hidden_size, visible_size, rng=None):
     """Draw a starting theta for an autoencoder (chapter 1, eq-init-range).
 
@@ -188,11 +213,7 @@ def initialize_parameters(hidden_size, visible_size, rng=None):
     """
     check_sizes(visible_size, hidden_size)
     rng = check_random_state(rng, "rng")
-    r = np.sqrt(6.0 / (hidden_size + visible_size + 1))
-    n_weights = 2 * hidden_size * visible_size
-    theta = np.zeros(_parameter_count(visible_size, hidden_size))
-    theta[:n_weights] = rng.uniform(-r, r, size=n_weights)
-    return theta
+    return _random_theta(hidden_size, visible_size, rng)
 
 
 def pack_parameters(W1, W2, b1, b2):
@@ -251,15 +272,18 @@ def unpack_parameters(theta, visible_size, hidden_size):
     Defined in chapter 1, "Neural networks and forward propagation".
     """
     theta = check_theta(theta, visible_size, hidden_size)
-    hv = hidden_size * visible_size
-    W1 = theta[:hv].reshape(hidden_size, visible_size)
-    W2 = theta[hv : 2 * hv].reshape(visible_size, hidden_size)
-    b1 = theta[2 * hv : 2 * hv + hidden_size]
-    b2 = theta[2 * hv + hidden_size :]
-    return W1, W2, b1, b2
+    return _unpack(theta, visible_size, hidden_size)
 
 
 # chapters/01_neural_networks.ipynb, cell "forward"
+def _forward(W1, b1, W2, b2, data):
+    """Equation (eq-forward-batch): the activations ``a2``, ``a3`` of a batch."""
+    a2 = sigmoid(W1 @ data + b1[:, None])
+    a3 = sigmoid(W2 @ a2 + b2[:, None])
+    return a2, a3
+
+
+# chapters/01_neural_networks.ipynb, cell "forward-api"
 def forward_propagation(W1, b1, W2, b2, data):
     """Hidden and output activations of a batch (chapter 1, eq-forward-batch).
 
@@ -294,6 +318,4 @@ def forward_propagation(W1, b1, W2, b2, data):
     if b2.shape != W2.shape[:1]:
         raise ValueError(f"b2 must have shape ({W2.shape[0]},), got {b2.shape}")
     data = check_data(data, W1.shape[1])
-    a2 = sigmoid(W1 @ data + b1[:, None])
-    a3 = sigmoid(W2 @ a2 + b2[:, None])
-    return a2, a3
+    return _forward(W1, b1, W2, b2, data)

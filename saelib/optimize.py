@@ -164,6 +164,29 @@ def _check_evaluation(cost, grad, n, iteration, method):
 
 
 # chapters/04_optimization.ipynb, cell "gradient-descent"
+def _descend(fun, theta, learning_rate, max_iter, tol, report):
+    """Iterate (eq-gd) on our own copy ``theta``; return the run and why it stopped."""
+    cost, grad = _check_evaluation(*fun(theta), theta.size, 0, "gradient_descent")
+    history = [cost]
+    report(0, cost)
+    message, converged, iteration = "reached max_iter", False, 0
+    for iteration in range(1, max_iter + 1):
+        theta -= learning_rate * grad  # eq-gd; theta is our own copy: update in place
+        cost, grad = _check_evaluation(
+            *fun(theta), theta.size, iteration, "gradient_descent"
+        )
+        history.append(cost)
+        report(iteration, cost)
+        if cost > 1e6 * max(1.0, abs(history[0])):
+            message = "diverged: the cost blew up; lower the learning rate"
+            break
+        if np.linalg.norm(grad) < tol:
+            message, converged = "converged: gradient norm below tol", True
+            break
+    return history, iteration, cost, message, converged
+
+
+# chapters/04_optimization.ipynb, cell "gradient-descent-api"
 def gradient_descent(
     fun, theta0, learning_rate, max_iter=1000, tol=1e-8, progress=False, blas_threads=1
 ):
@@ -211,23 +234,9 @@ def gradient_descent(
     report = _Progress(progress, max_iter, "gradient descent")
     start = time.perf_counter()
     with threadpool_limits(limits=blas_threads, user_api="blas"):
-        cost, grad = _check_evaluation(*fun(theta), theta.size, 0, "gradient_descent")
-        history = [cost]
-        report(0, cost)
-        message, converged, iteration = "reached max_iter", False, 0
-        for iteration in range(1, max_iter + 1):
-            theta -= learning_rate * grad  # theta is our own copy: update in place
-            cost, grad = _check_evaluation(
-                *fun(theta), theta.size, iteration, "gradient_descent"
-            )
-            history.append(cost)
-            report(iteration, cost)
-            if cost > 1e6 * max(1.0, abs(history[0])):
-                message = "diverged: the cost blew up; lower the learning rate"
-                break
-            if np.linalg.norm(grad) < tol:
-                message, converged = "converged: gradient norm below tol", True
-                break
+        history, iteration, cost, message, converged = _descend(
+            fun, theta, learning_rate, max_iter, tol, report
+        )
     if not converged and history[-1] > history[0] and "diverged" not in message:
         message = "diverged: the cost ended above its start; lower the learning rate"
     report(iteration, cost, force=True)
@@ -255,6 +264,21 @@ def blas_limit(n_threads):
     return _BLAS[0].limit(limits=n_threads, user_api="blas")
 
 
+# chapters/04_optimization.ipynb, cell "lbfgs-core"
+def _lbfgs(fun, theta, max_iter, tol, callback):
+    """SciPy's L-BFGS-B on the flat theta; ``fun`` returns ``(cost, grad)``."""
+    return minimize(
+        fun,
+        theta,
+        jac=True,
+        method="L-BFGS-B",
+        callback=callback,
+        tol=tol,
+        options={"maxiter": max_iter},
+    )
+
+
+# chapters/04_optimization.ipynb, cell "lbfgs-api"
 def minimize_lbfgs(fun, theta0, max_iter=400, tol=None, progress=False, blas_threads=1):
     """Minimize ``fun`` with SciPy's L-BFGS-B, recording the cost (chapter 4).
 
@@ -316,15 +340,7 @@ def minimize_lbfgs(fun, theta0, max_iter=400, tol=None, progress=False, blas_thr
     start = time.perf_counter()
     # SciPy's BLAS (often a second library, next to numpy's) on one thread: see above.
     with blas_limit(None if blas_threads is None else 1):
-        result = minimize(
-            recorded,
-            theta,
-            jac=True,
-            method="L-BFGS-B",
-            callback=callback,
-            tol=tol,
-            options={"maxiter": max_iter},
-        )
+        result = _lbfgs(recorded, theta, max_iter, tol, callback)
     report(result.nit, result.fun, force=True)
     return TrainResult(
         theta=result.x,
