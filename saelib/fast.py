@@ -61,14 +61,6 @@ def _block_columns(m, visible_size, hidden_size, itemsize, n_threads):
     return [[blocks[i] for i in run] for run in runs]
 
 
-def _with_ones_row(a):
-    """A new C-contiguous array: ``a`` with a row of ones below it."""
-    out = np.empty((a.shape[0] + 1, a.shape[1]), a.dtype)
-    out[:-1] = a
-    out[-1] = 1
-    return out
-
-
 def _check_fast(visible_size, hidden_size, lambda_, sparsity_param, beta, data):
     """Validate like sparse_autoencoder_cost, with two passes (min, max) on the data.
 
@@ -90,6 +82,15 @@ def _check_fast(visible_size, hidden_size, lambda_, sparsity_param, beta, data):
     return data
 
 
+# chapters/B1_performance.ipynb, cell "fast-ones"
+def _with_ones_row(a):
+    """A new C-contiguous array: ``a`` with a row of ones below it."""
+    out = np.empty((a.shape[0] + 1, a.shape[1]), a.dtype)
+    out[:-1] = a
+    out[-1] = 1
+    return out
+
+
 # chapters/B1_performance.ipynb, cell "fast-threads"
 _POOLS = {}  # worker threads, one pool per size, shared by all objectives
 
@@ -105,7 +106,89 @@ def _pool(n_threads):
 
 
 # chapters/B1_performance.ipynb, cell "fast-objective"
-class SparseAutoencoderObjective:
+class _ObjectiveKernels:
+    """The computation of SparseAutoencoderObjective: its evaluation and two passes."""
+
+    def _evaluate(self, theta):
+        """The cost and gradient, in the threads of self._map."""
+        v, h, m = self.visible_size, self.hidden_size, self.m
+        rho, beta, lambda_ = self.sparsity_param, self.beta, self.lambda_
+        theta = check_theta(theta, v, h).astype(self.dtype, copy=False)
+        W1, W2, b1, b2 = unpack_parameters(theta, v, h)
+        # Negated, so that the products give -z and the sigmoid needs no negation.
+        minus_w1 = -np.column_stack([W1, b1])  # (h, v + 1)
+        minus_w2 = -np.column_stack([W2, b2])  # (v, h + 1)
+
+        with np.errstate(over="ignore"):  # saturated units: see the sigmoid
+            total = sum(self._map(self._hidden_pass, minus_w1))
+        # Chapter 5's safe penalty (eq-kl-safe), in float64 in either precision.
+        penalty, slope = kl_penalty(rho, total / m)
+        # [W2^T | sparsity] times [delta3; ones] adds the sparsity term to every
+        # column of W2^T delta3 in the same product.
+        back = np.column_stack([W2.T, beta * slope]).astype(self.dtype)
+        with np.errstate(over="ignore"):
+            parts = self._map(self._error_pass, minus_w2, back)
+        squared_error = sum(part[0] for part in parts)
+        grad1 = sum(part[1] for part in parts)  # [sum delta2 x^T | sum delta2]
+        grad2 = sum(part[2] for part in parts)  # [sum delta3 a2^T | sum delta3]
+
+        cost = 0.5 * squared_error / m + beta * float(penalty.sum())
+        cost += 0.5 * lambda_ * float(np.vdot(W1, W1) + np.vdot(W2, W2))
+        hv = h * v
+        grad = np.empty_like(theta)
+        g_w1 = grad[:hv].reshape(h, v)  # views into grad, in theta's layout
+        g_w2 = grad[hv : 2 * hv].reshape(v, h)
+        np.multiply(grad1[:, :v], 1 / m, out=g_w1)
+        g_w1 += lambda_ * W1
+        np.multiply(grad2[:v, :h], 1 / m, out=g_w2)
+        g_w2 += lambda_ * W2
+        np.multiply(grad1[:, v], 1 / m, out=grad[2 * hv : 2 * hv + h])
+        np.multiply(grad2[:v, h], 1 / m, out=grad[2 * hv + h :])
+        return float(cost), grad
+
+    def _hidden_pass(self, thread, minus_w1):
+        """Pass 1 over a run of blocks: A2 in place; returns its sum over examples.
+
+        The blocks' sums are added in float64, so that rho_hat is as accurate in a
+        float32 computation as its activations are.
+        """
+        h = self.hidden_size
+        total = np.zeros(h)
+        for x1, a2_1 in self._runs[thread]:
+            a2 = a2_1[:h]  # the rows above the ones: a contiguous view
+            np.matmul(minus_w1, x1, out=a2)  # -(W1 x + b1)
+            sigmoid_of_negated_inplace(a2)
+            total += a2.sum(axis=1)
+        return total
+
+    def _error_pass(self, thread, minus_w2, back):
+        """Pass 2 over a run of blocks: output, errors and sums for the gradient."""
+        v, h = self.visible_size, self.hidden_size
+        grad1 = np.zeros((h, v + 1), self.dtype)
+        grad2 = np.zeros((v + 1, h + 1), self.dtype)  # its last row is not used
+        squared_error = 0.0
+        for x1, a2_1 in self._runs[thread]:
+            a3, d3_1, d2 = self._workspace(thread, x1.shape[1])
+            np.matmul(minus_w2, a2_1, out=a3)  # -(W2 a2 + b2)
+            sigmoid_of_negated_inplace(a3)
+            d3 = d3_1[:v]
+            np.subtract(a3, x1[:v], out=d3)
+            squared_error += float(np.vdot(d3, d3))
+            d3 *= a3  # delta3 = (a3 - x) * a3 * (1 - a3)
+            np.subtract(1.0, a3, out=a3)
+            d3 *= a3
+            grad2 += d3_1 @ a2_1.T
+            np.matmul(back, d3_1, out=d2)  # W2^T delta3 + sparsity term
+            a2 = a2_1[:h]
+            d2 *= a2  # delta2 = (W2^T delta3 + sparsity) * a2 * (1 - a2)
+            np.subtract(1.0, a2, out=a2)
+            d2 *= a2
+            grad1 += d2 @ x1.T
+        return squared_error, grad1, grad2
+
+
+# chapters/B1_performance.ipynb, cell "fast-objective-class"
+class SparseAutoencoderObjective(_ObjectiveKernels):
     """The sparse autoencoder's cost and gradient on fixed data, prepared once.
 
     ``objective(theta)`` returns the same cost and gradient as
@@ -216,43 +299,6 @@ class SparseAutoencoderObjective:
         with blas_limit(1):
             return self._evaluate(theta)
 
-    def _evaluate(self, theta):
-        """The cost and gradient, in the threads of self._map."""
-        v, h, m = self.visible_size, self.hidden_size, self.m
-        rho, beta, lambda_ = self.sparsity_param, self.beta, self.lambda_
-        theta = check_theta(theta, v, h).astype(self.dtype, copy=False)
-        W1, W2, b1, b2 = unpack_parameters(theta, v, h)
-        # Negated, so that the products give -z and the sigmoid needs no negation.
-        minus_w1 = -np.column_stack([W1, b1])  # (h, v + 1)
-        minus_w2 = -np.column_stack([W2, b2])  # (v, h + 1)
-
-        with np.errstate(over="ignore"):  # saturated units: see the sigmoid
-            total = sum(self._map(self._hidden_pass, minus_w1))
-        # Chapter 5's safe penalty (eq-kl-safe), in float64 in either precision.
-        penalty, slope = kl_penalty(rho, total / m)
-        # [W2^T | sparsity] times [delta3; ones] adds the sparsity term to every
-        # column of W2^T delta3 in the same product.
-        back = np.column_stack([W2.T, beta * slope]).astype(self.dtype)
-        with np.errstate(over="ignore"):
-            parts = self._map(self._error_pass, minus_w2, back)
-        squared_error = sum(part[0] for part in parts)
-        grad1 = sum(part[1] for part in parts)  # [sum delta2 x^T | sum delta2]
-        grad2 = sum(part[2] for part in parts)  # [sum delta3 a2^T | sum delta3]
-
-        cost = 0.5 * squared_error / m + beta * float(penalty.sum())
-        cost += 0.5 * lambda_ * float(np.vdot(W1, W1) + np.vdot(W2, W2))
-        hv = h * v
-        grad = np.empty_like(theta)
-        g_w1 = grad[:hv].reshape(h, v)  # views into grad, in theta's layout
-        g_w2 = grad[hv : 2 * hv].reshape(v, h)
-        np.multiply(grad1[:, :v], 1 / m, out=g_w1)
-        g_w1 += lambda_ * W1
-        np.multiply(grad2[:v, :h], 1 / m, out=g_w2)
-        g_w2 += lambda_ * W2
-        np.multiply(grad1[:, v], 1 / m, out=grad[2 * hv : 2 * hv + h])
-        np.multiply(grad2[:v, h], 1 / m, out=grad[2 * hv + h :])
-        return float(cost), grad
-
     def _map(self, work, *args):
         """work(thread, *args) for every thread's run of blocks; the list of results.
 
@@ -265,46 +311,6 @@ class SparseAutoencoderObjective:
         finally:
             wait(others)  # never leave a thread working on our buffers
         return [first] + [future.result() for future in others]
-
-    def _hidden_pass(self, thread, minus_w1):
-        """Pass 1 over a run of blocks: A2 in place; returns its sum over examples.
-
-        The blocks' sums are added in float64, so that rho_hat is as accurate in a
-        float32 computation as its activations are.
-        """
-        h = self.hidden_size
-        total = np.zeros(h)
-        for x1, a2_1 in self._runs[thread]:
-            a2 = a2_1[:h]  # the rows above the ones: a contiguous view
-            np.matmul(minus_w1, x1, out=a2)  # -(W1 x + b1)
-            sigmoid_of_negated_inplace(a2)
-            total += a2.sum(axis=1)
-        return total
-
-    def _error_pass(self, thread, minus_w2, back):
-        """Pass 2 over a run of blocks: output, errors and sums for the gradient."""
-        v, h = self.visible_size, self.hidden_size
-        grad1 = np.zeros((h, v + 1), self.dtype)
-        grad2 = np.zeros((v + 1, h + 1), self.dtype)  # its last row is not used
-        squared_error = 0.0
-        for x1, a2_1 in self._runs[thread]:
-            a3, d3_1, d2 = self._workspace(thread, x1.shape[1])
-            np.matmul(minus_w2, a2_1, out=a3)  # -(W2 a2 + b2)
-            sigmoid_of_negated_inplace(a3)
-            d3 = d3_1[:v]
-            np.subtract(a3, x1[:v], out=d3)
-            squared_error += float(np.vdot(d3, d3))
-            d3 *= a3  # delta3 = (a3 - x) * a3 * (1 - a3)
-            np.subtract(1.0, a3, out=a3)
-            d3 *= a3
-            grad2 += d3_1 @ a2_1.T
-            np.matmul(back, d3_1, out=d2)  # W2^T delta3 + sparsity term
-            a2 = a2_1[:h]
-            d2 *= a2  # delta2 = (W2^T delta3 + sparsity) * a2 * (1 - a2)
-            np.subtract(1.0, a2, out=a2)
-            d2 *= a2
-            grad1 += d2 @ x1.T
-        return squared_error, grad1, grad2
 
     def _workspace(self, thread, n):
         """A thread's output, errors (with a row of ones) and hidden errors, n wide."""

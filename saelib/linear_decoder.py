@@ -154,6 +154,61 @@ def sample_color_patches(images, patch_size, num_patches, rng=None):
 
 
 # chapters/14_linear_decoders.ipynb, cell "linear-cost"
+def _linear_cost(theta, visible_size, hidden_size, lambda_, sparsity_param, beta, data):
+    """The cost and gradient on checked arguments (eq-ch14-delta3 to eq-ch14-grads)."""
+    dtype, m, rho = data.dtype, data.shape[1], sparsity_param
+    W1, W2, b1, b2 = unpack_parameters(
+        theta.astype(dtype, copy=False), visible_size, hidden_size
+    )
+
+    block = block_size(visible_size, hidden_size, dtype.itemsize)
+    starts = range(0, m, block)
+
+    # Pass 1: hidden activations, block by block (in place), and rho_hat.
+    a2_blocks, total = [], np.zeros(hidden_size)
+    for start in starts:
+        a2 = W1 @ data[:, start : start + block]
+        a2 += b1[:, None]
+        sigmoid_inplace(a2)
+        total += a2.sum(axis=1, dtype=np.float64)
+        a2_blocks.append(a2)
+    penalty, slope = kl_penalty(rho, total / m)  # chapter 5's eq-kl-safe
+    sparsity = (beta * slope).astype(dtype)
+
+    # Pass 2: linear output, error terms and gradient sums, block by block.
+    grad_W1, grad_W2 = np.zeros_like(W1), np.zeros_like(W2)
+    grad_b1, grad_b2 = np.zeros_like(b1), np.zeros_like(b2)
+    squared_error = 0.0
+    for start, a2 in zip(starts, a2_blocks, strict=True):
+        x = data[:, start : start + block]
+        delta3 = W2 @ a2  # a3 = z3 (eq-ch14-linear-output) ...
+        delta3 += b2[:, None]
+        delta3 -= x  # ... and delta3 = a3 - y, no f' (eq-ch14-delta3)
+        squared_error += float(np.vdot(delta3, delta3))
+        grad_W2 += delta3 @ a2.T
+        grad_b2 += delta3.sum(axis=1)
+        delta2 = W2.T @ delta3  # eq-ch14-delta2
+        delta2 += sparsity[:, None]
+        delta2 *= a2
+        np.subtract(1.0, a2, out=a2)
+        delta2 *= a2
+        grad_W1 += delta2 @ x.T
+        grad_b1 += delta2.sum(axis=1)
+
+    cost = 0.5 * squared_error / m + beta * float(penalty.sum())
+    cost += 0.5 * lambda_ * float(np.vdot(W1, W1) + np.vdot(W2, W2))
+    grad_W1 /= m  # eq-ch14-grads
+    grad_W1 += lambda_ * W1
+    grad_W2 /= m
+    grad_W2 += lambda_ * W2
+    grad_b1 /= m
+    grad_b2 /= m
+    return float(cost), np.concatenate(
+        [grad_W1.ravel(), grad_W2.ravel(), grad_b1, grad_b2]
+    )
+
+
+# chapters/14_linear_decoders.ipynb, cell "linear-cost-api"
 def _check_linear_data(data, visible_size):
     """Return data as float32 (kept) or float64 of shape (visible_size, m), or raise."""
     data = check_data(data, visible_size)  # shape, NaN and inf
@@ -214,55 +269,8 @@ def sparse_autoencoder_linear_cost(
     check_nonnegative(beta, "beta")
     check_sparsity_param(sparsity_param)
     data = _check_linear_data(data, visible_size)
-    dtype, m, rho = data.dtype, data.shape[1], sparsity_param
-    W1, W2, b1, b2 = unpack_parameters(
-        theta.astype(dtype, copy=False), visible_size, hidden_size
-    )
-
-    block = block_size(visible_size, hidden_size, dtype.itemsize)
-    starts = range(0, m, block)
-
-    # Pass 1: hidden activations, block by block (in place), and rho_hat.
-    a2_blocks, total = [], np.zeros(hidden_size)
-    for start in starts:
-        a2 = W1 @ data[:, start : start + block]
-        a2 += b1[:, None]
-        sigmoid_inplace(a2)
-        total += a2.sum(axis=1, dtype=np.float64)
-        a2_blocks.append(a2)
-    penalty, slope = kl_penalty(rho, total / m)  # chapter 5's eq-kl-safe
-    sparsity = (beta * slope).astype(dtype)
-
-    # Pass 2: linear output, error terms and gradient sums, block by block.
-    grad_W1, grad_W2 = np.zeros_like(W1), np.zeros_like(W2)
-    grad_b1, grad_b2 = np.zeros_like(b1), np.zeros_like(b2)
-    squared_error = 0.0
-    for start, a2 in zip(starts, a2_blocks, strict=True):
-        x = data[:, start : start + block]
-        delta3 = W2 @ a2  # a3 = z3 (eq-ch14-linear-output) ...
-        delta3 += b2[:, None]
-        delta3 -= x  # ... and delta3 = a3 - y, no f' (eq-ch14-delta3)
-        squared_error += float(np.vdot(delta3, delta3))
-        grad_W2 += delta3 @ a2.T
-        grad_b2 += delta3.sum(axis=1)
-        delta2 = W2.T @ delta3  # eq-ch14-delta2
-        delta2 += sparsity[:, None]
-        delta2 *= a2
-        np.subtract(1.0, a2, out=a2)
-        delta2 *= a2
-        grad_W1 += delta2 @ x.T
-        grad_b1 += delta2.sum(axis=1)
-
-    cost = 0.5 * squared_error / m + beta * float(penalty.sum())
-    cost += 0.5 * lambda_ * float(np.vdot(W1, W1) + np.vdot(W2, W2))
-    grad_W1 /= m  # eq-ch14-grads
-    grad_W1 += lambda_ * W1
-    grad_W2 /= m
-    grad_W2 += lambda_ * W2
-    grad_b1 /= m
-    grad_b2 /= m
-    return float(cost), np.concatenate(
-        [grad_W1.ravel(), grad_W2.ravel(), grad_b1, grad_b2]
+    return _linear_cost(
+        theta, visible_size, hidden_size, lambda_, sparsity_param, beta, data
     )
 
 

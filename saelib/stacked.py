@@ -104,6 +104,19 @@ def _n_stack_params(net_config):
     return sum(out * n_in + out for out, n_in in _layer_shapes(net_config))
 
 
+# chapters/13_stacked_autoencoders.ipynb, cell "stacked-cut"
+def _cut_stack(params, net_config):
+    """Views into params, one Layer(W, b) per layer, bottom to top (eq-ch13-theta)."""
+    stack, start = [], 0
+    for out, n_in in _layer_shapes(net_config):
+        W = params[start : start + out * n_in].reshape(out, n_in)
+        start += out * n_in
+        stack.append(Layer(W, params[start : start + out]))
+        start += out
+    return stack
+
+
+# chapters/13_stacked_autoencoders.ipynb, cell "stacked-pack-api"
 def stack_to_params(stack):
     """Flatten a stack of sigmoid layers into one vector (chapter 13).
 
@@ -186,13 +199,7 @@ def params_to_stack(params, net_config):
             f"params must be a 1-D array of length {expected} for {net_config}; got "
             f"shape {params.shape}"
         )
-    stack, start = [], 0
-    for out, n_in in _layer_shapes(net_config):
-        W = params[start : start + out * n_in].reshape(out, n_in)
-        start += out * n_in
-        stack.append(Layer(W, params[start : start + out]))
-        start += out
-    return stack
+    return _cut_stack(params, net_config)
 
 
 def pack_stacked(W_softmax, stack):
@@ -281,6 +288,38 @@ def _forward(stack, data):
     return activations
 
 
+# chapters/13_stacked_autoencoders.ipynb, cell "stacked-cost-core"
+def _stacked_ae_cost(theta, net_config, num_classes, lambda_, data, labels):
+    """stacked_ae_cost without the argument checks (for the training loop)."""
+    theta = theta.astype(data.dtype, copy=False)
+    W_softmax, stack = unpack_stacked(theta, net_config, num_classes)
+    m = data.shape[1]
+    columns = np.arange(m)
+    activations = _forward(stack, data)
+    log_p = log_softmax(W_softmax @ activations[-1])  # (k, m)
+    cost = -log_p[labels, columns].sum() / m + 0.5 * lambda_ * np.vdot(
+        W_softmax, W_softmax
+    )
+    error = np.exp(log_p, out=log_p)
+    error[labels, columns] -= 1.0
+    error /= m  # (P - Y) / m, eq-ch13-delta-top
+    grads = [None] * len(stack)
+    grad_softmax = error @ activations[-1].T + lambda_ * W_softmax
+    delta = W_softmax.T @ error  # dJ/da^(L+1)
+    for layer in range(len(stack) - 1, -1, -1):
+        a_out = activations[layer + 1]
+        delta *= a_out
+        delta *= 1.0 - a_out  # now dJ/dz^(layer+2), eq-ch13-delta
+        grads[layer] = (delta @ activations[layer].T, delta.sum(axis=1))
+        if layer > 0:
+            delta = stack[layer].W.T @ delta
+    pieces = [grad_softmax.ravel()]
+    for gW, gb in grads:
+        pieces += [gW.ravel(), gb]
+    return float(cost), np.concatenate(pieces)
+
+
+# chapters/13_stacked_autoencoders.ipynb, cell "stacked-cost-api"
 def stack_forward(stack, data):
     """Activations of every layer of a stack (chapter 13, eq-ch13-forward).
 
@@ -319,36 +358,6 @@ def _check_problem(theta, net_config, num_classes, lambda_, data, labels):
     theta = as_real_array(theta, "theta")
     unpack_stacked(theta, net_config, num_classes)  # checks the length
     return theta, net_config, data, labels
-
-
-def _stacked_ae_cost(theta, net_config, num_classes, lambda_, data, labels):
-    """stacked_ae_cost without the argument checks (for the training loop)."""
-    theta = theta.astype(data.dtype, copy=False)
-    W_softmax, stack = unpack_stacked(theta, net_config, num_classes)
-    m = data.shape[1]
-    columns = np.arange(m)
-    activations = _forward(stack, data)
-    log_p = log_softmax(W_softmax @ activations[-1])  # (k, m)
-    cost = -log_p[labels, columns].sum() / m + 0.5 * lambda_ * np.vdot(
-        W_softmax, W_softmax
-    )
-    error = np.exp(log_p, out=log_p)
-    error[labels, columns] -= 1.0
-    error /= m  # (P - Y) / m, eq-ch13-delta-top
-    grads = [None] * len(stack)
-    grad_softmax = error @ activations[-1].T + lambda_ * W_softmax
-    delta = W_softmax.T @ error  # dJ/da^(L+1)
-    for layer in range(len(stack) - 1, -1, -1):
-        a_out = activations[layer + 1]
-        delta *= a_out
-        delta *= 1.0 - a_out  # now dJ/dz^(layer+2), eq-ch13-delta
-        grads[layer] = (delta @ activations[layer].T, delta.sum(axis=1))
-        if layer > 0:
-            delta = stack[layer].W.T @ delta
-    pieces = [grad_softmax.ravel()]
-    for gW, gb in grads:
-        pieces += [gW.ravel(), gb]
-    return float(cost), np.concatenate(pieces)
 
 
 def stacked_ae_cost(theta, net_config, num_classes, lambda_, data, labels):
