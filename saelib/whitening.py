@@ -27,7 +27,7 @@ from saelib.validation import as_real_array, check_int, check_nonnegative, check
 _RANK_RTOL = float(np.finfo(np.float64).eps)
 
 
-# chapters/10_pca_whitening.ipynb, cell "remove-patch-mean"
+# chapters/10_pca_whitening.ipynb, cell "whitening-checks"
 def _as_real_matrix(X, name):
     """Return X as a finite 2-D float64 array, or raise TypeError/ValueError."""
     array = as_real_array(X, name, finite=False)
@@ -61,6 +61,13 @@ def _check_features(X, n, name="X"):
     return X
 
 
+# chapters/10_pca_whitening.ipynb, cell "remove-patch-mean-core"
+def _remove_patch_mean(patches):
+    """Subtract from each column the mean of its own pixels (step 1)."""
+    return patches - patches.mean(axis=0, keepdims=True)
+
+
+# chapters/10_pca_whitening.ipynb, cell "remove-patch-mean"
 def remove_patch_mean(patches):
     """Subtract from each patch (column) the mean of its own pixels (chapter 10).
 
@@ -85,7 +92,7 @@ def remove_patch_mean(patches):
     patches = _as_real_matrix(patches, "patches")
     if patches.shape[0] < 1 or patches.shape[1] < 1:
         raise ValueError(f"patches must not be empty, got shape {patches.shape}")
-    return patches - patches.mean(axis=0, keepdims=True)
+    return _remove_patch_mean(patches)
 
 
 # chapters/10_pca_whitening.ipynb, cell "pca"
@@ -164,6 +171,21 @@ class PCAResult(NamedTuple):
         return self.components[:, : Y.shape[0]] @ Y + self.mean
 
 
+# chapters/10_pca_whitening.ipynb, cell "pca-core"
+def _pca(X):
+    """Eigen-decomposition of the covariance of X (n, m), checked (eq-ch10-eigen)."""
+    n, m = X.shape
+    mean = X.mean(axis=1, keepdims=True)
+    centred = X - mean
+    covariance = centred @ centred.T / m  # (eq-ch10-covariance)
+    variances, components = np.linalg.eigh(covariance)  # increasing order
+    variances, components = variances[::-1], components[:, ::-1]
+    largest = components[np.argmax(np.abs(components), axis=0), np.arange(n)]
+    components = components * np.where(largest < 0, -1.0, 1.0)
+    return PCAResult(mean, np.ascontiguousarray(components), np.maximum(variances, 0.0))
+
+
+# chapters/10_pca_whitening.ipynb, cell "pca-api"
 def pca(X):
     """Principal component analysis from the covariance matrix (chapter 10).
 
@@ -195,15 +217,15 @@ def pca(X):
     component is fixed (largest-magnitude entry positive) so results reproduce.
     """
     X = _check_examples(X)
-    n, m = X.shape
-    mean = X.mean(axis=1, keepdims=True)
-    centred = X - mean
-    covariance = centred @ centred.T / m  # (eq-ch10-covariance)
-    variances, components = np.linalg.eigh(covariance)  # increasing order
-    variances, components = variances[::-1], components[:, ::-1]
-    largest = components[np.argmax(np.abs(components), axis=0), np.arange(n)]
-    components = components * np.where(largest < 0, -1.0, 1.0)
-    return PCAResult(mean, np.ascontiguousarray(components), np.maximum(variances, 0.0))
+    return _pca(X)
+
+
+# chapters/10_pca_whitening.ipynb, cell "n-components-core"
+def _n_components(variances, retain):
+    """Smallest k keeping the fraction ``retain`` of the variance (eq-ch10-retained)."""
+    cumulative = np.cumsum(variances)
+    fraction = cumulative / cumulative[-1]  # ends at exactly 1.0
+    return int(min(np.searchsorted(fraction, retain) + 1, variances.size))
 
 
 # chapters/10_pca_whitening.ipynb, cell "n-components"
@@ -244,9 +266,7 @@ def n_components_for_variance(variances, retain=0.99):
     if variances[0] == 0:
         raise ValueError("variances are all zero: there is no variance to keep")
     retain = check_real(retain, "retain", 0.0, 1.0, open_low=True)
-    cumulative = np.cumsum(variances)
-    fraction = cumulative / cumulative[-1]  # ends at exactly 1.0
-    return int(min(np.searchsorted(fraction, retain) + 1, variances.size))
+    return _n_components(variances, retain)
 
 
 # chapters/10_pca_whitening.ipynb, cell "pca-whiten"
@@ -316,6 +336,22 @@ class Whitening(NamedTuple):
         return self.inverse @ Y + self.mean
 
 
+# chapters/10_pca_whitening.ipynb, cell "pca-whiten-core"
+def _pca_whiten(X, k, epsilon):
+    """eq-ch10-pca-white on checked arguments: the data and the transform."""
+    fit = pca(X)
+    scales = _whitening_scales(
+        fit.variances[:k],
+        epsilon,
+        fit.variances[0],
+        "keep fewer components (smaller k) or pass epsilon > 0",
+    )
+    kept = fit.components[:, :k]
+    whitening = Whitening(fit.mean, kept.T / scales[:, None], kept * scales)
+    return whitening.transform(X), whitening
+
+
+# chapters/10_pca_whitening.ipynb, cell "pca-whiten-api"
 def pca_whiten(X, k=None, epsilon=0.0):
     """PCA whitening: rotate to the principal components and rescale (chapter 10).
 
@@ -351,15 +387,21 @@ def pca_whiten(X, k=None, epsilon=0.0):
     X = _check_examples(X)
     k = _check_k(k, X.shape[0])
     epsilon = check_nonnegative(epsilon, "epsilon")
+    return _pca_whiten(X, k, epsilon)
+
+
+# chapters/10_pca_whitening.ipynb, cell "zca-whiten-core"
+def _zca_whiten(X, epsilon):
+    """eq-ch10-zca on checked arguments: the data and the transform."""
     fit = pca(X)
     scales = _whitening_scales(
-        fit.variances[:k],
+        fit.variances,
         epsilon,
         fit.variances[0],
-        "keep fewer components (smaller k) or pass epsilon > 0",
+        "pass epsilon > 0, or drop the zero directions with pca_whiten(X, k)",
     )
-    kept = fit.components[:, :k]
-    whitening = Whitening(fit.mean, kept.T / scales[:, None], kept * scales)
+    U = fit.components
+    whitening = Whitening(fit.mean, (U / scales) @ U.T, (U * scales) @ U.T)
     return whitening.transform(X), whitening
 
 
@@ -399,13 +441,4 @@ def zca_whiten(X, epsilon=0.1):
     """
     X = _check_examples(X)
     epsilon = check_nonnegative(epsilon, "epsilon")
-    fit = pca(X)
-    scales = _whitening_scales(
-        fit.variances,
-        epsilon,
-        fit.variances[0],
-        "pass epsilon > 0, or drop the zero directions with pca_whiten(X, k)",
-    )
-    U = fit.components
-    whitening = Whitening(fit.mean, (U / scales) @ U.T, (U * scales) @ U.T)
-    return whitening.transform(X), whitening
+    return _zca_whiten(X, epsilon)
