@@ -16,6 +16,26 @@ import numpy as np
 from saelib.validation import check_real
 
 
+# chapters/15_modern_saes.ipynb, cell "adam-update"
+def _adam_update(params, grads, m, v, t, learning_rate, betas, eps):
+    """Step ``t`` of eq-ch15-adam on every array of ``params``, in place."""
+    beta1, beta2 = betas
+    # Bias corrections folded into the step size (same values, fewer passes).
+    correction1 = 1 - beta1**t
+    correction2 = 1 - beta2**t
+    # Python floats, so that float32 arrays stay float32 (a numpy float64 scalar
+    # would promote every temporary to float64).
+    step_size = float(learning_rate * np.sqrt(correction2) / correction1)
+    eps = float(eps * np.sqrt(correction2))
+    for name, p in params.items():
+        g, m_p, v_p = grads[name], m[name], v[name]
+        m_p *= beta1
+        m_p += (1 - beta1) * g
+        v_p *= beta2
+        v_p += (1 - beta2) * (g * g)
+        p -= step_size * m_p / (np.sqrt(v_p) + eps)
+
+
 # chapters/15_modern_saes.ipynb, cell "adam"
 class Adam:
     """The Adam optimizer of Kingma and Ba, updating arrays in place (chapter 15).
@@ -93,19 +113,13 @@ class Adam:
                     "nothing was updated"
                 )
         self.t += 1
-        beta1, beta2 = self.betas
-        # Bias corrections folded into the step size (same values, fewer passes).
-        correction1 = 1 - beta1**self.t
-        correction2 = 1 - beta2**self.t
-        # Python floats, so that float32 arrays stay float32 (a numpy float64 scalar
-        # would promote every temporary to float64).
-        step_size = float(self.learning_rate * np.sqrt(correction2) / correction1)
-        eps = float(self.eps * np.sqrt(correction2))
-        for name, p in self.params.items():
-            g = grads[name]
-            m, v = self.m[name], self.v[name]
-            m *= beta1
-            m += (1 - beta1) * g
-            v *= beta2
-            v += (1 - beta2) * (g * g)
-            p -= step_size * m / (np.sqrt(v) + eps)
+        _adam_update(
+            self.params,
+            grads,
+            self.m,
+            self.v,
+            self.t,
+            self.learning_rate,
+            self.betas,
+            self.eps,
+        )

@@ -17,6 +17,20 @@ import numpy as np
 from saelib.validation import as_real_array, check_int, check_nonnegative
 
 
+# chapters/17_four_methods.ipynb, cell "dictionary-compare-core"
+def _mean_l0(codes, threshold):
+    """eq-ch17-l0: coefficients above ``threshold`` in absolute value, per row."""
+    return float(np.mean(np.sum(np.abs(codes) > threshold, axis=1)))
+
+
+def _keep_largest(codes, k, weights):
+    """Zero all but the ``k`` entries of each row with the largest |codes * weights|."""
+    order = np.argsort(-np.abs(codes * weights), axis=1, kind="stable")
+    kept = np.zeros(codes.shape, dtype=bool)
+    np.put_along_axis(kept, order[:, :k], True, axis=1)
+    return np.where(kept, codes, 0.0)
+
+
 # chapters/17_four_methods.ipynb, cell "dictionary-compare-measures"
 def _check_matrix(A, name):
     """Return ``A`` as a finite, non-empty 2-D float64 array, or raise naming it."""
@@ -52,7 +66,7 @@ def mean_l0(codes, threshold=0.0):
     """
     codes = _check_matrix(codes, "codes")
     threshold = check_nonnegative(threshold, "threshold")
-    return float(np.mean(np.sum(np.abs(codes) > threshold, axis=1)))
+    return _mean_l0(codes, threshold)
 
 
 def keep_largest(codes, k, weights=None):
@@ -93,7 +107,4 @@ def keep_largest(codes, k, weights=None):
         )
     if np.any(weights < 0):
         raise ValueError("weights must be non-negative")
-    order = np.argsort(-np.abs(codes * weights), axis=1, kind="stable")
-    kept = np.zeros(codes.shape, dtype=bool)
-    np.put_along_axis(kept, order[:, :k], True, axis=1)
-    return np.where(kept, codes, 0.0)
+    return _keep_largest(codes, k, weights)

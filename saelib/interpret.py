@@ -335,6 +335,12 @@ def evaluate_logits(logits, labels, clean_logits=None):
     return result
 
 
+# chapters/18_looking_inside.ipynb, cell "interpret-recovered-core"
+def _loss_recovered(clean, spliced, ablated):
+    """eq-ch18-recovered: the share of the ablation's loss gap that splicing closes."""
+    return float((ablated - spliced) / (ablated - clean))
+
+
 # chapters/18_looking_inside.ipynb, cell "interpret-metrics"
 def splice(head, H, replace):
     """Run the rest of the network on a replaced hidden layer, eq-ch18-splice.
@@ -406,7 +412,13 @@ def loss_recovered(clean_loss, spliced_loss, ablated_loss):
             "the arguments are (clean_loss, spliced_loss, ablated_loss), in that "
             "order, and the ablation must hurt the network"
         )
-    return float((ablated - spliced) / (ablated - clean))
+    return _loss_recovered(clean, spliced, ablated)
+
+
+# chapters/18_looking_inside.ipynb, cell "interpret-effects-core"
+def _logit_effects(W_dec, W_out):
+    """eq-ch18-effect: row j is d_j^T W_2, the logit change per unit of latent j."""
+    return W_dec.T @ W_out
 
 
 # chapters/18_looking_inside.ipynb, cell "interpret-effects"
@@ -440,7 +452,7 @@ def logit_effects(W_dec, W_out):
             f"W_dec has {W_dec.shape[0]} rows and W_out {W_out.shape[0]}: both must "
             "have n_hidden rows"
         )
-    return W_dec.T @ W_out
+    return _logit_effects(W_dec, W_out)
 
 
 def ablate_latents(codes, latents):
@@ -499,7 +511,7 @@ def steer(H, direction, scales):
     scales = as_real_array(scales, "scales")
     if scales.ndim != 1 or scales.size == 0:
         raise ValueError(f"scales must be 1-D and non-empty, got shape {scales.shape}")
-    return H[None, :, :] + scales[:, None, None] * direction[None, None, :]
+    return _steer(H, direction, scales)
 
 
 # chapters/18_looking_inside.ipynb, cell "interpret-probe"
@@ -648,3 +660,9 @@ def feature_dashboard(latent, codes, images, effects, n_top=8, title=None):
     bars.set_title("per unit of the latent", fontsize=9)
     fig.suptitle(title or f"latent {latent}: top examples (activation above each)")
     return fig
+
+
+# chapters/18_looking_inside.ipynb, cell "interpret-steer-core"
+def _steer(H, direction, scales):
+    """eq-ch18-steer for every scale: (n_scales, n_samples, n_hidden)."""
+    return H[None, :, :] + scales[:, None, None] * direction[None, None, :]

@@ -51,6 +51,7 @@ def _backward(params, X, dX_hat, codes, dpre):
     }
 
 
+# chapters/15_modern_saes.ipynb, cell "relu-loss-core"
 def relu_sae_loss_unchecked(params, X, l1_coeff):
     """``relu_sae_loss`` without input checks, also returning the codes.
 
@@ -73,6 +74,7 @@ def relu_sae_loss_unchecked(params, X, l1_coeff):
     return float(loss), _backward(params, X, dX_hat, codes, dpre), codes
 
 
+# chapters/15_modern_saes.ipynb, cell "relu-loss-checked"
 def relu_sae_loss(params, X, l1_coeff):
     """Cost and gradients of the ReLU autoencoder with an L1 penalty (chapter 15).
 
@@ -107,6 +109,12 @@ def relu_sae_loss(params, X, l1_coeff):
     check_nonnegative(l1_coeff, "l1_coeff")
     loss, grads, _ = relu_sae_loss_unchecked(params, X, l1_coeff)
     return loss, grads
+
+
+# chapters/15_modern_saes.ipynb, cell "unit-norm-core"
+def _remove_parallel_component(W_dec, grad):
+    """eq-ch15-project: ``g_j - (g_j . w_j) w_j`` for each unit column ``w_j``."""
+    return grad - np.sum(grad * W_dec, axis=0) * W_dec
 
 
 # chapters/15_modern_saes.ipynb, cell "unit-norm"
@@ -192,7 +200,7 @@ def remove_parallel_component(W_dec, grad):
     grad = as_real_array(grad, "grad", finite=False)
     if W_dec.shape != grad.shape or W_dec.ndim != 2:
         raise ValueError(f"shapes differ or are not 2-D: {W_dec.shape}, {grad.shape}")
-    return grad - np.sum(grad * W_dec, axis=0) * W_dec
+    return _remove_parallel_component(W_dec, grad)
 
 
 # chapters/15_modern_saes.ipynb, cell "topk-loss"
@@ -212,6 +220,7 @@ def topk_codes(pre, k):
     return codes
 
 
+# chapters/15_modern_saes.ipynb, cell "topk-loss-core"
 def topk_sae_loss_unchecked(params, X, k):
     """``topk_sae_loss`` without input checks, also returning codes and residual.
 
@@ -234,6 +243,7 @@ def topk_sae_loss_unchecked(params, X, k):
     return float(loss), _backward(params, X, dX_hat, codes, dpre), codes, -error
 
 
+# chapters/15_modern_saes.ipynb, cell "topk-loss-checked"
 def topk_sae_loss(params, X, k):
     """Cost and gradients of the TopK autoencoder (chapter 15).
 
@@ -298,6 +308,7 @@ def auxk_loss_unchecked(params, X, residual, dead, aux_k):
     return float(loss), grads
 
 
+# chapters/15_modern_saes.ipynb, cell "auxk-loss-checked"
 def auxk_loss(params, X, residual, dead, aux_k):
     """Auxiliary loss that revives dead latents, AuxK of Gao et al. (chapter 15).
 

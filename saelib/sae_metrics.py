@@ -20,6 +20,25 @@ import numpy as np
 from saelib.validation import as_real_array
 
 
+# chapters/15_modern_saes.ipynb, cell "metrics-core"
+def _l0(codes):
+    """eq-ch15-l0: the number of non-zero latents, averaged over the examples."""
+    return float(np.count_nonzero(codes) / codes.shape[0])
+
+
+def _firing_rates(codes):
+    """Fraction of the examples on which each latent is non-zero."""
+    return np.count_nonzero(codes, axis=0) / codes.shape[0]
+
+
+def _fvu(X, X_hat):
+    """eq-ch15-fvu: squared error over the squared distance to the mean example."""
+    total = np.sum((X - X.mean(axis=0)) ** 2)
+    if total == 0:
+        raise ValueError("X has zero variance: the FVU is undefined")
+    return float(np.sum((X - X_hat) ** 2) / total)
+
+
 # chapters/15_modern_saes.ipynb, cell "metrics"
 def _check_codes(codes):
     """Return codes as a finite 2-D float array (n_samples, n_latents), or raise."""
@@ -47,8 +66,7 @@ def l0(codes):
     -----
     Defined in chapter 15, "From sigmoid and KL to ReLU, L1 and TopK".
     """
-    codes = _check_codes(codes)
-    return float(np.count_nonzero(codes) / codes.shape[0])
+    return _l0(_check_codes(codes))
 
 
 def firing_rates(codes):
@@ -67,8 +85,7 @@ def firing_rates(codes):
     -----
     Defined in chapter 15, "From sigmoid and KL to ReLU, L1 and TopK".
     """
-    codes = _check_codes(codes)
-    return np.count_nonzero(codes, axis=0) / codes.shape[0]
+    return _firing_rates(_check_codes(codes))
 
 
 def dead_fraction(codes):
@@ -141,7 +158,4 @@ def fraction_variance_unexplained(X, X_hat):
             "X and X_hat must be 2-D of the same shape, with at least one sample "
             f"and one feature; got {X.shape} and {X_hat.shape}"
         )
-    total = np.sum((X - X.mean(axis=0)) ** 2)
-    if total == 0:
-        raise ValueError("X has zero variance: the FVU is undefined")
-    return float(np.sum((X - X_hat) ** 2) / total)
+    return _fvu(X, X_hat)

@@ -19,6 +19,16 @@ from saelib.sae_losses import normalize_columns, remove_parallel_component
 from saelib.validation import check_int, check_random_state, check_real
 
 
+# chapters/15_modern_saes.ipynb, cell "sae-training-step"
+def _sphere_step(params, grads, optimizer):
+    """One Adam step that keeps the decoder's columns at unit norm."""
+    # The gradient on the sphere (eq-ch15-project): the radial part would only
+    # change the norms, and it would pollute Adam's running averages.
+    grads["W_dec"] = remove_parallel_component(params["W_dec"], grads["W_dec"])
+    optimizer.step(grads)
+    normalize_columns(params["W_dec"])  # back onto the sphere
+
+
 # chapters/15_modern_saes.ipynb, cell "modern-base"
 class ModernSparseAutoencoder(AutoencoderEstimator):
     """Shared training loop of the ReLU and TopK autoencoders (chapter 15).
@@ -140,11 +150,7 @@ class ModernSparseAutoencoder(AutoencoderEstimator):
                 total += loss * batch.shape[0]
                 steps_since_fired += 1
                 steps_since_fired[np.any(codes > 0, axis=0)] = 0
-                grads["W_dec"] = remove_parallel_component(
-                    params["W_dec"], grads["W_dec"]
-                )
-                optimizer.step(grads)
-                normalize_columns(params["W_dec"])
+                _sphere_step(params, grads, optimizer)
                 step += 1
                 if self.resample_every is not None and step % self.resample_every == 0:
                     dead = steps_since_fired >= self.dead_steps_threshold

@@ -19,6 +19,17 @@ import numpy as np
 from saelib.validation import as_real_array, check_int, check_random_state
 
 
+# chapters/16_superposition.ipynb, cell "make-data-core"
+def _superposition_sample(n_features, n_dims, n_samples, p, rng):
+    """eq-ch16-superposition: random unit features, sparse codes, ``X = C F^T``."""
+    features = rng.standard_normal((n_dims, n_features))
+    features /= np.linalg.norm(features, axis=0)
+    active = rng.random((n_samples, n_features)) < p
+    codes = np.zeros((n_samples, n_features))
+    codes[active] = 1.0 - rng.random(np.count_nonzero(active))  # uniform on (0, 1]
+    return codes @ features.T, features, codes
+
+
 # chapters/16_superposition.ipynb, cell "make-data"
 def make_superposition_data(
     n_features, n_dims, n_samples, feature_probability, rng=None
@@ -78,12 +89,20 @@ def make_superposition_data(
     if not np.all((p >= 0) & (p <= 1)):  # also rejects NaN
         raise ValueError("feature_probability must lie in [0, 1]")
     rng = check_random_state(rng, "rng")
-    features = rng.standard_normal((n_dims, n_features))
-    features /= np.linalg.norm(features, axis=0)
-    active = rng.random((n_samples, n_features)) < p
-    codes = np.zeros((n_samples, n_features))
-    codes[active] = 1.0 - rng.random(np.count_nonzero(active))  # uniform on (0, 1]
-    return codes @ features.T, features, codes
+    return _superposition_sample(n_features, n_dims, n_samples, p, rng)
+
+
+# chapters/16_superposition.ipynb, cell "mmcs-core"
+def _cosines(F, D):
+    """``f_i . d_j`` for unit columns, (n_features, n_atoms), clipped to [-1, 1]."""
+    return np.clip(F.T @ D, -1.0, 1.0)
+
+
+def _best_cosines(cosines, absolute):
+    """Each feature's best cosine: the terms of eq-ch16-mmcs, whose mean is MMCS."""
+    if absolute:
+        cosines = np.abs(cosines)
+    return cosines.max(axis=1)
 
 
 # chapters/16_superposition.ipynb, cell "mmcs"
@@ -127,7 +146,7 @@ def cosine_similarity_matrix(true_features, atoms):
         raise ValueError(
             f"true_features has {F.shape[0]} rows (dimensions), atoms has {D.shape[0]}"
         )
-    return np.clip(F.T @ D, -1.0, 1.0)
+    return _cosines(F, D)
 
 
 def max_cosine_similarities(true_features, atoms, absolute=False):
@@ -154,10 +173,7 @@ def max_cosine_similarities(true_features, atoms, absolute=False):
     """
     if not isinstance(absolute, bool | np.bool_):
         raise TypeError(f"absolute must be True or False, got {absolute!r}")
-    cosines = cosine_similarity_matrix(true_features, atoms)
-    if absolute:
-        cosines = np.abs(cosines)
-    return cosines.max(axis=1)
+    return _best_cosines(cosine_similarity_matrix(true_features, atoms), absolute)
 
 
 def mmcs(true_features, atoms, absolute=False):
