@@ -18,6 +18,30 @@ from saelib.validation import check_int
 from saelib.visualize import check_filters
 
 
+# chapters/07_training_visualization.ipynb, cell "filter-metrics-core"
+def _localization(w):
+    """L of eq-localization for filters w of shape (n, p, p)."""
+    w = w - w.mean(axis=(1, 2), keepdims=True)  # brightness response: a bias
+    p = w.shape[1]
+    energy = w * w / np.sum(w * w, axis=(1, 2), keepdims=True)
+    u, v = np.meshgrid(np.arange(p), np.arange(p), indexing="ij")
+    cu = np.sum(energy * u, axis=(1, 2))[:, None, None]
+    cv = np.sum(energy * v, axis=(1, 2))[:, None, None]
+    spread = np.sum(energy * ((u - cu) ** 2 + (v - cv) ** 2), axis=(1, 2))
+    return 1.0 - spread / (2 * (p * p - 1) / 12)
+
+
+def _orientation_selectivity(w, n_fft):
+    """O of eq-orientation for filters w (n, p, p), on an n_fft x n_fft FFT grid."""
+    w = w - w.mean(axis=(1, 2), keepdims=True)
+    power = np.abs(np.fft.fft2(w, s=(n_fft, n_fft))) ** 2
+    fy = np.fft.fftfreq(n_fft)[:, None]
+    fx = np.fft.fftfreq(n_fft)[None, :]
+    doubled = np.exp(2j * np.arctan2(fy, fx))
+    doubled[0, 0] = 0.0  # the mean (zero frequency) has no orientation
+    return np.abs(np.sum(power * doubled, axis=(1, 2))) / np.sum(power, axis=(1, 2))
+
+
 # chapters/07_training_visualization.ipynb, cell "filter-metrics"
 def _as_square_filters(filters):
     """Return filters (p*p, n) as an array (n, p, p), or raise."""
@@ -47,14 +71,7 @@ def localization(filters):
     Defined in chapter 7, "Training and visualization: edge detectors emerge".
     """
     w = _as_square_filters(filters)
-    w = w - w.mean(axis=(1, 2), keepdims=True)  # brightness response: a bias
-    p = w.shape[1]
-    energy = w * w / np.sum(w * w, axis=(1, 2), keepdims=True)
-    u, v = np.meshgrid(np.arange(p), np.arange(p), indexing="ij")
-    cu = np.sum(energy * u, axis=(1, 2))[:, None, None]
-    cv = np.sum(energy * v, axis=(1, 2))[:, None, None]
-    spread = np.sum(energy * ((u - cu) ** 2 + (v - cv) ** 2), axis=(1, 2))
-    return 1.0 - spread / (2 * (p * p - 1) / 12)
+    return _localization(w)
 
 
 def orientation_selectivity(filters, n_fft=33):
@@ -84,10 +101,4 @@ def orientation_selectivity(filters, n_fft=33):
         raise ValueError(
             f"n_fft must be odd and >= the filter side {w.shape[1]}, got {n_fft!r}"
         )
-    w = w - w.mean(axis=(1, 2), keepdims=True)
-    power = np.abs(np.fft.fft2(w, s=(n_fft, n_fft))) ** 2
-    fy = np.fft.fftfreq(n_fft)[:, None]
-    fx = np.fft.fftfreq(n_fft)[None, :]
-    doubled = np.exp(2j * np.arctan2(fy, fx))
-    doubled[0, 0] = 0.0  # the mean (zero frequency) has no orientation
-    return np.abs(np.sum(power * doubled, axis=(1, 2))) / np.sum(power, axis=(1, 2))
+    return _orientation_selectivity(w, n_fft)

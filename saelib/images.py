@@ -132,6 +132,14 @@ def check_names(names, choices):
     return names
 
 
+# chapters/06_natural_images.ipynb, cell "downsample-core"
+def _block_mean(image, factor):
+    """Average of each factor x factor block of pixels; a ragged edge is dropped."""
+    h, w = image.shape[0] // factor, image.shape[1] // factor
+    blocks = image[: h * factor, : w * factor].reshape(h, factor, w, factor)
+    return blocks.mean(axis=(1, 3))
+
+
 # chapters/06_natural_images.ipynb, cell "load-images"
 def _check_image(image, name="image"):
     """Return image as a finite, non-empty 2-D float64 array, or raise."""
@@ -163,11 +171,9 @@ def downsample(image, factor=2):
     """
     image = _check_image(image)
     factor = check_int(factor, "factor")
-    h, w = image.shape[0] // factor, image.shape[1] // factor
-    if h == 0 or w == 0:
+    if image.shape[0] // factor == 0 or image.shape[1] // factor == 0:
         raise ValueError(f"image of shape {image.shape} is smaller than one block")
-    blocks = image[: h * factor, : w * factor].reshape(h, factor, w, factor)
-    return blocks.mean(axis=(1, 3))
+    return _block_mean(image, factor)
 
 
 def load_photographs(names=PHOTOGRAPHS, downsample_factor=2):
@@ -208,7 +214,7 @@ def load_photographs(names=PHOTOGRAPHS, downsample_factor=2):
     ]
 
 
-# chapters/06_natural_images.ipynb, cell "whiten"
+# chapters/06_natural_images.ipynb, cell "whiten-core"
 def _frequency_grid(shape):
     """Radial frequency |f| in cycles per pixel of every FFT coefficient."""
     fy = np.fft.fftfreq(shape[0])[:, None]
@@ -216,6 +222,17 @@ def _frequency_grid(shape):
     return np.sqrt(fx * fx + fy * fy)
 
 
+def _whiten(image, f0):
+    """eq-whitening-filter on the mirrored image, cropped back, unit variance."""
+    h, w = image.shape
+    mirrored = np.pad(image - image.mean(), ((0, h), (0, w)), mode="symmetric")
+    f = _frequency_grid(mirrored.shape)
+    spectrum = np.fft.fft2(mirrored) * (f * np.exp(-((f / f0) ** 4)))
+    whitened = np.fft.ifft2(spectrum).real[:h, :w]
+    return (whitened - whitened.mean()) / whitened.std()
+
+
+# chapters/06_natural_images.ipynb, cell "whiten"
 def whiten_image(image, f0=0.4):
     """Whiten an image with the filter ``f * exp(-(f / f0)**4)`` (chapter 6).
 
@@ -244,12 +261,7 @@ def whiten_image(image, f0=0.4):
     f0 = check_real(f0, "f0", 0.0, 0.5, open_low=True)
     if np.ptp(image) == 0:  # test before filtering: rounding would leave noise
         raise ValueError("image is constant: there is nothing to whiten")
-    h, w = image.shape
-    mirrored = np.pad(image - image.mean(), ((0, h), (0, w)), mode="symmetric")
-    f = _frequency_grid(mirrored.shape)
-    spectrum = np.fft.fft2(mirrored) * (f * np.exp(-((f / f0) ** 4)))
-    whitened = np.fft.ifft2(spectrum).real[:h, :w]
-    return (whitened - whitened.mean()) / whitened.std()
+    return _whiten(image, f0)
 
 
 def radial_power_spectrum(image, n_bins=30, f_min=0.004):
@@ -287,6 +299,24 @@ def radial_power_spectrum(image, n_bins=30, f_min=0.004):
     with np.errstate(invalid="ignore"):
         mean_power = totals / counts
     return np.sqrt(edges[:-1] * edges[1:]), mean_power
+
+
+# chapters/06_natural_images.ipynb, cell "sample-patches-core"
+def _gather_patches(images, patch_size, num_patches, rng):
+    """Patches (p * p, n) at random places of random images, one gather per image."""
+    which = rng.integers(len(images), size=num_patches)
+    offsets = np.arange(patch_size)
+    patches = np.empty((num_patches, patch_size, patch_size))
+    for k, image in enumerate(images):  # a loop over images, not over patches
+        chosen = np.flatnonzero(which == k)
+        h, w = image.shape
+        rows = rng.integers(h - patch_size + 1, size=chosen.size)
+        cols = rng.integers(w - patch_size + 1, size=chosen.size)
+        patches[chosen] = image[
+            rows[:, None, None] + offsets[None, :, None],
+            cols[:, None, None] + offsets[None, None, :],
+        ]
+    return patches.reshape(num_patches, patch_size * patch_size).T
 
 
 # chapters/06_natural_images.ipynb, cell "sample-patches"
@@ -330,19 +360,16 @@ def sample_patches(images, patch_size, num_patches, rng=None):
             f"patch_size {patch_size} exceeds the smallest image side, {smallest}"
         )
     rng = check_random_state(rng, "rng")
-    which = rng.integers(len(images), size=num_patches)
-    offsets = np.arange(patch_size)
-    patches = np.empty((num_patches, patch_size, patch_size))
-    for k, image in enumerate(images):  # a loop over images, not over patches
-        chosen = np.flatnonzero(which == k)
-        h, w = image.shape
-        rows = rng.integers(h - patch_size + 1, size=chosen.size)
-        cols = rng.integers(w - patch_size + 1, size=chosen.size)
-        patches[chosen] = image[
-            rows[:, None, None] + offsets[None, :, None],
-            cols[:, None, None] + offsets[None, None, :],
-        ]
-    return patches.reshape(num_patches, patch_size * patch_size).T
+    return _gather_patches(images, patch_size, num_patches, rng)
+
+
+# chapters/06_natural_images.ipynb, cell "normalize-core"
+def _normalize(patches):
+    """eq-normalize: centre each patch, truncate at 3 sigma, map onto [0.1, 0.9]."""
+    centred = patches - patches.mean(axis=0, keepdims=True)
+    limit = 3.0 * centred.std()
+    scaled = 0.5 + 0.4 * np.clip(centred, -limit, limit) / limit
+    return np.clip(scaled, 0.1, 0.9, out=scaled)  # 0.5 - 0.4 rounds below 0.1
 
 
 # chapters/06_natural_images.ipynb, cell "normalize-patches"
@@ -374,7 +401,4 @@ def normalize_patches(patches):
         )
     if np.all(np.ptp(patches, axis=0) == 0):  # before rounding can hide it
         raise ValueError("every patch is constant: nothing to normalize")
-    centred = patches - patches.mean(axis=0, keepdims=True)
-    limit = 3.0 * centred.std()
-    scaled = 0.5 + 0.4 * np.clip(centred, -limit, limit) / limit
-    return np.clip(scaled, 0.1, 0.9, out=scaled)  # 0.5 - 0.4 rounds below 0.1
+    return _normalize(patches)

@@ -26,6 +26,12 @@ from saelib.network import (
 from saelib.validation import as_real_array, check_nonnegative, check_real
 
 
+# chapters/05_sparsity.ipynb, cell "kl-divergence-core"
+def _kl_divergence(rho, rho_hat):
+    """KL(rho || rho_hat) between Bernoulli distributions, eq-kl, elementwise."""
+    return rho * np.log(rho / rho_hat) + (1 - rho) * np.log((1 - rho) / (1 - rho_hat))
+
+
 # chapters/05_sparsity.ipynb, cell "kl-divergence"
 def kl_divergence(rho, rho_hat):
     """KL divergence between Bernoulli(rho) and Bernoulli(rho_hat) (chapter 5, eq-kl).
@@ -48,13 +54,26 @@ def kl_divergence(rho, rho_hat):
     """
     # float32 stays float32, the rest float64; complex is a TypeError naming rho_hat
     rho_hat = as_real_array(rho_hat, "rho_hat", finite=False)
-    return rho * np.log(rho / rho_hat) + (1 - rho) * np.log((1 - rho) / (1 - rho_hat))
+    return _kl_divergence(rho, rho_hat)
 
 
 # chapters/05_sparsity.ipynb, cell "kl-penalty"
 RHO_HAT_EPS = 1e-6  # epsilon of eq-kl-safe, the same in float32 and float64
 
 
+def _kl_penalty(rho, rho_hat, eps):
+    """P_eps(rho_hat) of eq-kl-safe and its slope, eq-kl-safe-prime, in float64."""
+    rho_hat = np.asarray(rho_hat, dtype=np.float64)
+    inside = np.clip(rho_hat, eps, 1 - eps)
+    penalty = kl_divergence(rho, inside)  # (eq-kl)
+    slope = -rho / inside + (1 - rho) / (1 - inside)  # (eq-kl-prime)
+    below = rho_hat < eps
+    penalty = np.where(below, penalty + slope * (rho_hat - eps), penalty)  # tangent
+    slope = np.where(rho_hat > 1 - eps, 0.0, slope)  # constant above 1 - eps
+    return penalty, slope
+
+
+# chapters/05_sparsity.ipynb, cell "kl-penalty-api"
 def kl_penalty(rho, rho_hat, eps=RHO_HAT_EPS):
     """Safe KL penalty of each hidden unit and its derivative (chapter 5, eq-kl-safe).
 
@@ -81,14 +100,7 @@ def kl_penalty(rho, rho_hat, eps=RHO_HAT_EPS):
     float64 whatever the dtype of ``rho_hat``, so that float32 and float64
     computations minimize the same function.
     """
-    rho_hat = np.asarray(rho_hat, dtype=np.float64)
-    inside = np.clip(rho_hat, eps, 1 - eps)
-    penalty = kl_divergence(rho, inside)  # (eq-kl)
-    slope = -rho / inside + (1 - rho) / (1 - inside)  # (eq-kl-prime)
-    below = rho_hat < eps
-    penalty = np.where(below, penalty + slope * (rho_hat - eps), penalty)  # tangent
-    slope = np.where(rho_hat > 1 - eps, 0.0, slope)  # constant above 1 - eps
-    return penalty, slope
+    return _kl_penalty(rho, rho_hat, eps)
 
 
 # chapters/05_sparsity.ipynb, cell "sparse-checks"
@@ -111,6 +123,32 @@ def check_unit_interval(data, name="data"):
             f"values; got min {low!r}, max {high!r} ({excess}). Rescale it, e.g. "
             "with normalize_patches, or np.clip it if the excess is rounding"
         )
+
+
+# chapters/05_sparsity.ipynb, cell "sparse-cost-core"
+def _sparse_autoencoder_cost(
+    theta, visible_size, hidden_size, lambda_, rho, beta, data
+):
+    """Cost eq-sparse-cost and its gradient by eq-sparse-delta, on checked input."""
+    W1, W2, b1, b2 = unpack_parameters(theta, visible_size, hidden_size)
+    m = data.shape[1]
+
+    a2, a3 = forward_propagation(W1, b1, W2, b2, data)
+    rho_hat = a2.mean(axis=1)  # (eq-rho-hat)
+    penalty, slope = kl_penalty(rho, rho_hat)  # (eq-kl-safe), (eq-kl-safe-prime)
+    error = a3 - data
+    cost = 0.5 * np.vdot(error, error) / m
+    cost += 0.5 * lambda_ * (np.vdot(W1, W1) + np.vdot(W2, W2))
+    cost += beta * np.sum(penalty)
+
+    delta3 = error * a3 * (1.0 - a3)
+    sparsity_delta = beta * slope  # eq-sparse-delta with eq-kl-safe-prime
+    delta2 = (W2.T @ delta3 + sparsity_delta[:, None]) * a2 * (1.0 - a2)
+    W1_grad = (delta2 @ data.T) / m + lambda_ * W1
+    W2_grad = (delta3 @ a2.T) / m + lambda_ * W2
+    b1_grad = delta2.sum(axis=1) / m
+    b2_grad = delta3.sum(axis=1) / m
+    return float(cost), pack_parameters(W1_grad, W2_grad, b1_grad, b2_grad)
 
 
 # chapters/05_sparsity.ipynb, cell "sparse-cost"
@@ -167,23 +205,6 @@ def sparse_autoencoder_cost(
     check_nonnegative(beta, "beta")
     check_sparsity_param(sparsity_param)
     check_unit_interval(data)
-    W1, W2, b1, b2 = unpack_parameters(theta, visible_size, hidden_size)
-    m = data.shape[1]
-    rho = sparsity_param
-
-    a2, a3 = forward_propagation(W1, b1, W2, b2, data)
-    rho_hat = a2.mean(axis=1)  # (eq-rho-hat)
-    penalty, slope = kl_penalty(rho, rho_hat)  # (eq-kl-safe), (eq-kl-safe-prime)
-    error = a3 - data
-    cost = 0.5 * np.vdot(error, error) / m
-    cost += 0.5 * lambda_ * (np.vdot(W1, W1) + np.vdot(W2, W2))
-    cost += beta * np.sum(penalty)
-
-    delta3 = error * a3 * (1.0 - a3)
-    sparsity_delta = beta * slope  # eq-sparse-delta with eq-kl-safe-prime
-    delta2 = (W2.T @ delta3 + sparsity_delta[:, None]) * a2 * (1.0 - a2)
-    W1_grad = (delta2 @ data.T) / m + lambda_ * W1
-    W2_grad = (delta3 @ a2.T) / m + lambda_ * W2
-    b1_grad = delta2.sum(axis=1) / m
-    b2_grad = delta3.sum(axis=1) / m
-    return float(cost), pack_parameters(W1_grad, W2_grad, b1_grad, b2_grad)
+    return _sparse_autoencoder_cost(
+        theta, visible_size, hidden_size, lambda_, sparsity_param, beta, data
+    )

@@ -34,17 +34,6 @@ def check_filters(filters, name="filters"):
     return filters, side
 
 
-def full_contrast(A, remove_mean):
-    """Each column of A divided by its largest absolute value (after its mean)."""
-    # A constant filter has no pattern: draw it as zero, not as rounding noise
-    # blown up to +-1 by the scaling below.
-    flat = np.ptp(A, axis=0) == 0 if remove_mean else np.all(A == 0, axis=0)
-    if remove_mean:
-        A = A - A.mean(axis=0)
-    scale = np.abs(A).max(axis=0)
-    return np.where(flat, 0.0, A / np.where(scale > 0, scale, 1.0))
-
-
 def tile_images(images, n_cols, padding, background):
     """Lay images (n, p, p) or (n, p, p, channels) out on a grid, row by row."""
     n, side = images.shape[0], images.shape[1]
@@ -59,6 +48,18 @@ def tile_images(images, n_cols, padding, background):
         top, left = padding + r * step, padding + c * step
         tiles[top : top + side, left : left + side] = images[k]
     return tiles
+
+
+# chapters/07_training_visualization.ipynb, cell "full-contrast"
+def full_contrast(A, remove_mean):
+    """Each column of A divided by its largest absolute value (after its mean)."""
+    # A constant filter has no pattern: draw it as zero, not as rounding noise
+    # blown up to +-1 by the scaling below.
+    flat = np.ptp(A, axis=0) == 0 if remove_mean else np.all(A == 0, axis=0)
+    if remove_mean:
+        A = A - A.mean(axis=0)
+    scale = np.abs(A).max(axis=0)
+    return np.where(flat, 0.0, A / np.where(scale > 0, scale, 1.0))
 
 
 # chapters/07_training_visualization.ipynb, cell "display-network"
