@@ -153,6 +153,46 @@ def sticking_out(chromium: str, root: Path, pages: list[str], width: int = 400):
     return found
 
 
+# How much of a page's article is code a reader sees without clicking: the heights
+# of the visible code inputs (folded "Show code" cells count as their button only)
+# against the article's height, and the longest visible code block in lines.
+VISIBLE_CODE = """() => {
+  const article = document.querySelector("article.bd-article") ||
+                  document.querySelector("main");
+  const total = article.getBoundingClientRect().height;
+  let code = 0, longest = 0;
+  for (const input of article.querySelectorAll("div.cell div.cell_input")) {
+    if (input.offsetParent === null) continue;
+    const folded = input.closest("details");
+    if (folded && !folded.open) continue;
+    code += input.getBoundingClientRect().height;
+    const pre = input.querySelector("pre");
+    if (pre) longest = Math.max(longest, pre.innerText.trimEnd().split("\\n").length);
+  }
+  return {total, code, longest};
+}"""
+
+
+def visible_code(chromium: str, root: Path, pages: list[str], width: int = 1280):
+    """{page: (share of visible code in the article's height, longest code lines)}."""
+    from playwright.sync_api import sync_playwright
+
+    found = {}
+    with serve(root) as base, sync_playwright() as p:
+        browser = _launch(p, chromium)
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        for page_path in pages:
+            page.goto(urljoin(base, page_path), wait_until="load")
+            page.evaluate(
+                "async () => { if (window.MathJax && MathJax.startup) "
+                "await MathJax.startup.promise; }"
+            )
+            report = page.evaluate(VISIBLE_CODE)
+            found[page_path] = (report["code"] / report["total"], report["longest"])
+        browser.close()
+    return found
+
+
 def click_toggles(chromium: str, root: Path, pages: list[str]):
     """Click each collapsed toggle (solutions, folded cells) once; {page: result}.
 
