@@ -163,6 +163,15 @@ from saelib.interpret import (
     top_activating,
     feature_dashboard,
 )
+from saelib.toy_models import (
+    sparse_features,
+    tms_loss_unchecked,
+    tms_hidden,
+    tms_forward,
+    tms_loss,
+    tms_train,
+    feature_dimensionality,
+)
 
 # Appendix B: the fast objective, registered with chapter 7's estimator.
 from saelib.fast import SparseAutoencoderObjective, sparse_autoencoder_cost_fast
@@ -292,6 +301,13 @@ __all__ = [
     "latent_auroc",
     "top_activating",
     "feature_dashboard",
+    "sparse_features",
+    "tms_loss_unchecked",
+    "tms_hidden",
+    "tms_forward",
+    "tms_loss",
+    "tms_train",
+    "feature_dimensionality",
     # Appendix B, making it fast
     "SparseAutoencoderObjective",
     "sparse_autoencoder_cost_fast",
