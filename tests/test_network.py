@@ -420,3 +420,28 @@ def test_forward_propagation_does_not_modify_inputs():
     forward_propagation(W1, b1, W2, b2, data)
     for got, want in zip([W1, W2, b1, b2, data], before, strict=True):
         np.testing.assert_array_equal(got, want)
+
+
+# --- argument orders that differ between functions (issue 13) ----------------------
+# forward_propagation takes (W1, b1, W2, b2, data), as the notes write the forward
+# pass; pack_parameters takes (W1, W2, b1, b2), the order of theta. Passing one
+# function's order to the other is a clear error, never a silently wrong result.
+
+
+def test_forward_propagations_order_given_to_pack_parameters_is_an_error():
+    W1, W2, b1, b2 = unpack_parameters(initialize_parameters(3, 5, rng=0), 5, 3)
+    with pytest.raises(ValueError, match=r"W2 \(visible, hidden\)"):
+        pack_parameters(W1, b1, W2, b2)
+
+
+def test_pack_parameters_order_given_to_forward_propagation_is_an_error():
+    W1, W2, b1, b2 = unpack_parameters(initialize_parameters(3, 5, rng=0), 5, 3)
+    with pytest.raises(ValueError, match=r"b1 \(hidden,\)"):
+        forward_propagation(W1, W2, b1, b2, np.zeros((5, 2)))
+
+
+def test_swapped_sizes_in_unpack_parameters_fail_at_the_forward_pass():
+    theta = initialize_parameters(3, 5, rng=0)
+    W1, W2, b1, b2 = unpack_parameters(theta, 3, 5)  # sizes swapped: (5, 3) shapes
+    with pytest.raises(ValueError):
+        forward_propagation(W1, b1, W2, b2, np.zeros((5, 2)))
