@@ -289,7 +289,7 @@ def minimize_lbfgs(fun, theta0, max_iter=400, tol=None, progress=False, blas_thr
     theta0 : ndarray, shape (n,)
         Starting point; it is not modified.
     max_iter : int, optional
-        Iteration budget (the notes use 400).
+        Iteration budget (the assignment's ``train.m`` uses 400).
     tol : float or None, optional
         Stopping tolerance on the relative decrease of the cost and on the
         gradient (SciPy's ``tol``); ``None`` keeps SciPy's defaults, which stop
