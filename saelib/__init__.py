@@ -172,6 +172,20 @@ from saelib.toy_models import (
     tms_train,
     feature_dimensionality,
 )
+from saelib.sae_variants import (
+    gated_forward,
+    gated_sae_loss,
+    rectangle,
+    jumprelu,
+    jumprelu_sae_loss,
+    batch_topk_codes,
+    batch_topk_sae_loss,
+    matryoshka_sae_loss,
+    GatedSparseAutoencoder,
+    JumpReLUSparseAutoencoder,
+    BatchTopKSparseAutoencoder,
+    MatryoshkaSparseAutoencoder,
+)
 
 # Appendix B: the fast objective, registered with chapter 7's estimator.
 from saelib.fast import SparseAutoencoderObjective, sparse_autoencoder_cost_fast
@@ -308,6 +322,18 @@ __all__ = [
     "tms_loss",
     "tms_train",
     "feature_dimensionality",
+    "gated_forward",
+    "gated_sae_loss",
+    "rectangle",
+    "jumprelu",
+    "jumprelu_sae_loss",
+    "batch_topk_codes",
+    "batch_topk_sae_loss",
+    "matryoshka_sae_loss",
+    "GatedSparseAutoencoder",
+    "JumpReLUSparseAutoencoder",
+    "BatchTopKSparseAutoencoder",
+    "MatryoshkaSparseAutoencoder",
     # Appendix B, making it fast
     "SparseAutoencoderObjective",
     "sparse_autoencoder_cost_fast",

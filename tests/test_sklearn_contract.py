@@ -16,7 +16,15 @@ from sklearn.preprocessing import MinMaxScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 from sklearn.utils.validation import check_is_fitted
 
-from saelib import ReLUSparseAutoencoder, SparseAutoencoder, TopKSparseAutoencoder
+from saelib import (
+    BatchTopKSparseAutoencoder,
+    GatedSparseAutoencoder,
+    JumpReLUSparseAutoencoder,
+    MatryoshkaSparseAutoencoder,
+    ReLUSparseAutoencoder,
+    SparseAutoencoder,
+    TopKSparseAutoencoder,
+)
 
 # The checks draw their data from normal and uniform distributions, with values
 # outside [0, 1]. The sigmoid decoder of the notes cannot reconstruct such values,
@@ -79,6 +87,11 @@ def expected_failed_checks(estimator):
         SquashedSparseAutoencoder(hidden_size=3, max_iter=20),
         ReLUSparseAutoencoder(n_latents=8, n_epochs=2, batch_size=16),
         TopKSparseAutoencoder(n_latents=8, k=2, n_epochs=2, batch_size=16),
+        # chapter 20
+        GatedSparseAutoencoder(n_latents=8, n_epochs=2, batch_size=16),
+        JumpReLUSparseAutoencoder(n_latents=8, n_epochs=2, batch_size=16),
+        BatchTopKSparseAutoencoder(n_latents=8, k=2, n_epochs=2, batch_size=16),
+        MatryoshkaSparseAutoencoder(n_latents=8, k=2, n_epochs=2, batch_size=16),
     ],
     expected_failed_checks=expected_failed_checks,
 )
@@ -90,6 +103,10 @@ ESTIMATORS = [
     SparseAutoencoder(hidden_size=3, max_iter=5),
     ReLUSparseAutoencoder(n_latents=6, n_epochs=1),
     TopKSparseAutoencoder(n_latents=6, k=2, n_epochs=1),
+    GatedSparseAutoencoder(n_latents=6, n_epochs=1),
+    JumpReLUSparseAutoencoder(n_latents=6, n_epochs=1),
+    BatchTopKSparseAutoencoder(n_latents=6, k=2, n_epochs=1),
+    MatryoshkaSparseAutoencoder(n_latents=6, k=2, n_epochs=1),
 ]
 IDS = [type(e).__name__ for e in ESTIMATORS]
 
