@@ -121,6 +121,10 @@ ALLOWED = {
         "1.1": "a parameter: the low end of the swept importances",
         "1.5": "the threshold that the exercise's solution asserts",
     },
+    "21_language_model": {
+        "3.11": "a Python version: tokenize's treatment of f-strings depends on it",
+        "3.12": "a Python version: tokenize's treatment of f-strings depends on it",
+    },
     "B1_performance": {"5 MB": "arithmetic: 64 x 10 000 doubles of 8 bytes"},
 }
 
