@@ -14,7 +14,6 @@ __all__ = [
     "ngram_bits_per_char",
     "LM_SETTINGS",
     "clip_by_global_norm",
-    "gru_train",
     "bits_per_char",
     "hidden_states",
     "train_language_model",
