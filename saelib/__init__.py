@@ -144,7 +144,7 @@ from saelib.superposition import (
 )
 from saelib.dictionary_compare import mean_l0, keep_largest
 
-# Part V (chapters 18-19): networks trained in the book, looked at through SAEs.
+# Part V (chapters 18-21): networks trained in the book, looked at through SAEs.
 from saelib.interpret import (
     mlp_init,
     mlp_hidden,
