@@ -35,3 +35,51 @@ document.addEventListener("DOMContentLoaded", () => {
     `<span class="btn__text-container">course (.zip)</span></a>`;
   menu.appendChild(item);
 });
+
+// Search results quote the pages' text, math included as raw TeX ("\(n_L\)").
+// Sphinx's searchtools.js adds each result to #search-results as a list item with
+// the page's title, then its text snippet (a p.context) once the page is fetched,
+// after MathJax has typeset the page (tools/offline_assets.py loads MathJax on the
+// search page for this). Typeset each title and snippet once, as it arrives: never
+// a whole result again, whose typeset math MathJax would find a second time.
+document.addEventListener("DOMContentLoaded", () => {
+  const results = document.getElementById("search-results");
+  if (!results || !window.MathJax || !MathJax.startup) return;
+  let queue = MathJax.startup.promise;
+  new MutationObserver((mutations) => {
+    const fresh = [];
+    for (const mutation of mutations) {
+      for (const node of mutation.addedNodes) {
+        if (node.nodeName === "LI" && node.firstElementChild) {
+          fresh.push(node.firstElementChild); // the title, a link
+        } else if (node.nodeName === "P" && node.classList.contains("context")) {
+          trimCutFormulas(node);
+          fresh.push(node);
+        }
+      }
+    }
+    if (fresh.length === 0) return;
+    queue = queue
+      .then(() => MathJax.typesetPromise(fresh))
+      .catch((error) => console.warn("MathJax in search results:", error));
+  }).observe(results, { childList: true, subtree: true });
+});
+
+// A snippet is 240 characters of the page: a formula cut at either end cannot be
+// typeset, so leave it out ("...\(\t" at the end, "n_L\) is" at the start).
+function trimCutFormulas(snippet) {
+  const texts = [];
+  const walker = document.createTreeWalker(snippet, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) texts.push(walker.currentNode);
+  if (texts.length === 0) return;
+  const last = texts[texts.length - 1];
+  const open = last.data.lastIndexOf("\\(");
+  if (open >= 0 && last.data.indexOf("\\)", open) < 0) {
+    last.data = last.data.slice(0, open).trimEnd() + " ...";
+  }
+  const first = texts[0];
+  const close = first.data.indexOf("\\)");
+  if (close >= 0 && first.data.lastIndexOf("\\(", close) < 0) {
+    first.data = "..." + first.data.slice(close + 2);
+  }
+}

@@ -15,6 +15,7 @@ __all__ = [
 
 
 # chapters/A1_checking_your_code.ipynb, cell "checks-imports"
+import textwrap
 import warnings
 from dataclasses import dataclass, field
 
@@ -50,9 +51,19 @@ class CheckReport:
     def failed(self, case, message):
         """Record a case that failed, with what went wrong."""
         self.failures += 1
-        self.lines.append(
-            f"  FAIL  {case}\n        " + message.replace("\n", "\n        ")
-        )
+        # Each line of the message wrapped to 88 characters, the width of a page.
+        lines = [
+            textwrap.fill(
+                line,
+                88,
+                initial_indent=" " * 8,
+                subsequent_indent=" " * 10,
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+            for line in message.splitlines()
+        ]
+        self.lines.append(f"  FAIL  {case}\n" + "\n".join(lines))
 
     def __bool__(self):
         return self.failures == 0

@@ -152,10 +152,11 @@ class GradientCheck:
 
     def __str__(self):
         i = self.worst_index
+        # Two lines, so that a printed check fits a page's column (88 characters).
         return (
-            f"relative difference {self.relative_difference:.3e}; largest gap at "
-            f"index {i}: numerical {self.numerical.flat[i]:.10g}, analytical "
-            f"{self.analytical.flat[i]:.10g}"
+            f"relative difference {self.relative_difference:.3e}\n"
+            f"largest gap at index {i}: numerical {self.numerical.flat[i]:.10g}, "
+            f"analytical {self.analytical.flat[i]:.10g}"
         )
 
 

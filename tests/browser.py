@@ -228,6 +228,76 @@ def click_toggles(chromium: str, root: Path, pages: list[str]):
     return found
 
 
+# The search entries a reader sees on a page: the theme's search fields and buttons
+# and any search input, counted when they are rendered (a field in a closed dialog,
+# in a sidebar hidden off-canvas or hidden by the theme at this width does not count).
+SEARCH_ENTRIES = """() => Array.from(document.querySelectorAll(
+    ".search-button__button, .search-button-field, input[type=search]"))
+  .filter(e => {
+    const r = e.getBoundingClientRect();
+    return e.offsetParent !== null && r.width > 0 && r.height > 0
+           && getComputedStyle(e).visibility !== "hidden";
+  })
+  .map(e => `${e.tagName.toLowerCase()}.${[...e.classList].join(".")} in ` +
+            `${e.parentElement.className || e.parentElement.tagName.toLowerCase()}`)
+"""
+
+
+def search_entries(chromium: str, root: Path, page_path: str, widths=(1280, 400)):
+    """{width: [the search entries visible on the page at that viewport width]}."""
+    from playwright.sync_api import sync_playwright
+
+    found = {}
+    with serve(root) as base, sync_playwright() as p:
+        browser = _launch(p, chromium)
+        for width in widths:
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            page.goto(urljoin(base, page_path), wait_until="load")
+            found[width] = page.evaluate(SEARCH_ENTRIES)
+            page.close()
+        browser.close()
+    return found
+
+
+# The search page's results for a query, once they stop arriving: how many, how many
+# formulas MathJax typeset in them, and the snippets still showing raw TeX.
+SEARCH_RESULTS = """async () => {
+  const results = document.getElementById("search-results");
+  let count = -1;
+  for (let i = 0; i < 50; i++) {  // results arrive one by one, snippets fetched
+    await new Promise((done) => setTimeout(done, 200));
+    const now = results.querySelectorAll("p.context").length;
+    if (now > 0 && now === count) break;
+    count = now;
+  }
+  if (window.MathJax && MathJax.startup) await MathJax.startup.promise;
+  await new Promise((done) => setTimeout(done, 500));  // the last typesetting pass
+  const snippets = Array.from(results.querySelectorAll("li"));
+  const backslash = String.fromCharCode(92);  // "\\(" and "\\)" delimit TeX
+  const raw = snippets.map((li) => li.textContent)
+                      .filter((t) => t.includes(backslash + "(")
+                                     || t.includes(backslash + ")"))
+                      .map((t) => t.trim().slice(0, 100));
+  return {results: snippets.length,
+          typeset: results.querySelectorAll("mjx-container").length, raw};
+}"""
+
+
+def search_results(chromium: str, root: Path, query: str) -> tuple[dict, list]:
+    """The search page's results for ``query`` (SEARCH_RESULTS), and page errors."""
+    from playwright.sync_api import sync_playwright
+
+    with serve(root) as base, sync_playwright() as p:
+        browser = _launch(p, chromium)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        errors = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(urljoin(base, f"search.html?q={query}"), wait_until="load")
+        report = page.evaluate(SEARCH_RESULTS)
+        browser.close()
+    return report, errors
+
+
 def _launch(playwright, chromium: str):
     """Headless Chromium that cannot resolve any host but 127.0.0.1."""
     return playwright.chromium.launch(

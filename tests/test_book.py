@@ -1,5 +1,6 @@
 """The book as a whole: the table of contents, nbval's notebooks, the strict build."""
 
+import json
 import os
 import shutil
 import subprocess
@@ -248,3 +249,85 @@ def test_the_pages_show_the_idea_more_than_the_code():
     assert not problems, "\n".join(problems) + "\n\n" + table
     # The measure sees code: every chapter shows some.
     assert all(share > 0.02 for share, _ in found.values()), table
+
+
+@pytest.mark.book
+def test_one_search_entry_at_every_width():
+    """Desktop and phone: exactly one search field or button, not one per theme."""
+    chromium = require_chromium()
+    assert built_pages(), "no built pages: the strict build must run first"
+    found = browser.search_entries(
+        chromium, ROOT / "_build" / "html", "chapters/05_sparsity.html", (1280, 400)
+    )
+    problems = [
+        f"{width} px: {len(entries)} visible search entries: {entries}"
+        for width, entries in found.items()
+        if len(entries) != 1
+    ]
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.book
+def test_search_results_typeset_their_math():
+    """Result snippets quote the pages' TeX: it is typeset, not shown raw."""
+    chromium = require_chromium()
+    assert built_pages(), "no built pages: the strict build must run first"
+    report, errors = browser.search_results(chromium, ROOT / "_build" / "html", "layer")
+    assert report["results"] > 3, report  # the query finds chapters with math
+    assert report["typeset"] > 0 and report["raw"] == [], report
+    assert errors == []
+
+
+# Outputs fit the column (issue 14): no line of a chapter's text output is longer
+# than this, the width of the page's code column.
+OUTPUT_WIDTH = 88
+
+
+def long_output_lines(notebook: Path) -> list[str]:
+    """The text output lines of an executed notebook longer than OUTPUT_WIDTH.
+
+    Printed text (stdout and stderr) and results shown as plain text count; a
+    text/plain copy beside a richer form that the page shows instead (an image,
+    HTML, a widget) does not, nor do the outputs of cells the page leaves out.
+    """
+    problems = []
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    for number, cell in enumerate(cells):
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if cell["cell_type"] != "code" or tags & {"remove-output", "remove-cell"}:
+            continue
+        for output in cell.get("outputs", []):
+            if output["output_type"] == "stream":
+                text = output["text"]
+            elif set(output.get("data", {})) == {"text/plain"}:
+                text = output["data"]["text/plain"]
+            else:
+                continue
+            text = "".join(text) if isinstance(text, list) else text
+            for line in text.splitlines():
+                if len(line) > OUTPUT_WIDTH:
+                    problems.append(
+                        f"{notebook.name}, cell {number} (id {cell.get('id')}): "
+                        f"{len(line)} characters: {line[:70]}..."
+                    )
+    return problems
+
+
+@pytest.mark.book
+def test_text_outputs_fit_the_column():
+    """After the strict build: every printed line of every chapter fits 88 columns."""
+    executed = ROOT / "_build" / "jupyter_execute"
+    chapters = [f for f in toc_files() if (ROOT / (f + ".ipynb")).exists()]
+    missing = [f for f in chapters if not (executed / (f + ".ipynb")).exists()]
+    assert chapters and not missing, (
+        f"no executed notebook in _build/jupyter_execute for {missing[:3]}: "
+        "the strict build must run first"
+    )
+    problems = [
+        line for f in chapters for line in long_output_lines(executed / (f + ".ipynb"))
+    ]
+    assert not problems, (
+        f"{len(problems)} output lines longer than {OUTPUT_WIDTH} characters (wrap "
+        "messages with textwrap.fill, print dicts and records as small tables):\n"
+        + "\n".join(problems)
+    )

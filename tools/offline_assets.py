@@ -12,13 +12,15 @@ add every .js and .css file in it to every page.)
 
 It also adds the book's own stylesheet, ``_assets/saebook.css`` (phone layout), and
 script, ``_assets/saebook.js`` (a fix of sphinx-togglebutton's click handler), to
-every page, with or without the vendored files.
+every page, with or without the vendored files, and MathJax to the search page,
+where ``saebook.js`` typesets the math that the results quote.
 
 It also removes an error that every reader's browser console would show with
 Jupyter Book 1.0.4: sphinx-thebe's configuration script is included twice (a
 ``const`` declared twice is a SyntaxError).
 """
 
+import json
 from pathlib import Path
 
 from sphinx.util import logging
@@ -72,6 +74,23 @@ def drop_duplicate_scripts(app, pagename, templatename, context, doctree):
     context["script_files"][:] = unique  # in place: later handlers append to it
 
 
+def mathjax_on_the_search_page(app, pagename, templatename, context, doctree):
+    """Load MathJax on the search page too, as sphinx.ext.mathjax does elsewhere.
+
+    Sphinx loads MathJax only on pages with math; the search page has none of its
+    own, but its results quote the pages' TeX (``\\(n_L\\)``), which
+    ``_assets/saebook.js`` typesets as the results appear.
+    """
+    if pagename != "search" or app.builder.format != "html":
+        return
+    if getattr(app.builder, "math_renderer_name", None) != "mathjax":
+        return
+    if app.config.mathjax3_config:
+        body = "window.MathJax = " + json.dumps(app.config.mathjax3_config)
+        app.builder.add_js_file("", body=body)
+    app.builder.add_js_file(app.config.mathjax_path, defer="defer")
+
+
 def setup(app):
     # Before myst-nb and the math extension read the configuration.
     app.connect("config-inited", configure, priority=100)
@@ -81,4 +100,5 @@ def setup(app):
     # html-page-context stops at the first handler that returns a template name:
     # run before the themes' handlers.
     app.connect("html-page-context", drop_duplicate_scripts, priority=100)
+    app.connect("html-page-context", mathjax_on_the_search_page)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
