@@ -48,10 +48,9 @@ class AuthorYearLabelStyle(BaseLabelStyle):
         seen = Counter()
         for label in labels:
             if shared[label] > 1:  # Ng, 2011a and Ng, 2011b
-                label, seen[label] = (
-                    label + ascii_lowercase[seen[label]],
-                    seen[label] + 1,
-                )
+                letter = ascii_lowercase[seen[label]]
+                seen[label] += 1
+                label += letter
             yield label
 
 
