@@ -218,10 +218,12 @@ LONGEST_VISIBLE_CODE = 30
 CODE_SHARE_LEFT: dict[str, float] = {}
 # Visible code blocks longer than LONGEST_VISIBLE_CODE that are the lesson itself
 # (the lines measured on the page, December 2026): the notes' per-example loop that
-# chapter 9 times, chapter 14's blocked two-pass cost, appendix B's fast kernels.
+# chapter 9 times, chapter 14's blocked two-pass cost, chapter 21's backpropagation
+# through time (each line one of its equations), appendix B's fast kernels.
 LONG_CODE_IS_THE_LESSON = {
     "chapters/09_mnist.html": 34,
     "chapters/14_linear_decoders.html": 53,
+    "chapters/21_language_model.html": 31,
     "chapters/B1_performance.html": 80,
 }
 
