@@ -132,8 +132,13 @@ STICKING_OUT = """
 """
 
 
-def sticking_out(chromium: str, root: Path, pages: list[str], width: int = 400):
-    """{page: (page width, [what sticks out])} at a viewport ``width`` px wide."""
+def evaluate_on_pages(
+    chromium: str, root: Path, pages: list[str], script: str, width: int, settle=0
+):
+    """{page: what ``script`` returns on it}, once its math is typeset.
+
+    ``settle`` milliseconds more let what renders after MathJax (widgets) appear.
+    """
     from playwright.sync_api import sync_playwright
 
     found = {}
@@ -146,11 +151,17 @@ def sticking_out(chromium: str, root: Path, pages: list[str], width: int = 400):
                 "async () => { if (window.MathJax && MathJax.startup) "
                 "await MathJax.startup.promise; }"
             )
-            page.wait_for_timeout(300)  # widgets render after MathJax
-            report = page.evaluate(STICKING_OUT)
-            found[page_path] = (report["pageWidth"], report["offenders"])
+            if settle:
+                page.wait_for_timeout(settle)
+            found[page_path] = page.evaluate(script)
         browser.close()
     return found
+
+
+def sticking_out(chromium: str, root: Path, pages: list[str], width: int = 400):
+    """{page: (page width, [what sticks out])} at a viewport ``width`` px wide."""
+    reports = evaluate_on_pages(chromium, root, pages, STICKING_OUT, width, settle=300)
+    return {page: (r["pageWidth"], r["offenders"]) for page, r in reports.items()}
 
 
 # How much of a page's article is code a reader sees without clicking: the heights
@@ -175,22 +186,8 @@ VISIBLE_CODE = """() => {
 
 def visible_code(chromium: str, root: Path, pages: list[str], width: int = 1280):
     """{page: (share of visible code in the article's height, longest code lines)}."""
-    from playwright.sync_api import sync_playwright
-
-    found = {}
-    with serve(root) as base, sync_playwright() as p:
-        browser = _launch(p, chromium)
-        page = browser.new_page(viewport={"width": width, "height": 900})
-        for page_path in pages:
-            page.goto(urljoin(base, page_path), wait_until="load")
-            page.evaluate(
-                "async () => { if (window.MathJax && MathJax.startup) "
-                "await MathJax.startup.promise; }"
-            )
-            report = page.evaluate(VISIBLE_CODE)
-            found[page_path] = (report["code"] / report["total"], report["longest"])
-        browser.close()
-    return found
+    reports = evaluate_on_pages(chromium, root, pages, VISIBLE_CODE, width)
+    return {page: (r["code"] / r["total"], r["longest"]) for page, r in reports.items()}
 
 
 def click_toggles(chromium: str, root: Path, pages: list[str]):
