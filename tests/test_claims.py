@@ -105,7 +105,7 @@ ALLOWED = {
     },
     "14_linear_decoders": {
         "90 %": "a parameter: the central share of values whose band is glued",
-        "20 %": "the sigmoid's slope y(1 - y) at the glued band's ends, a closed form",
+        "20 %": "y(1 - y) > 0.2 on the glued band, asserted in the cell that glues it",
         "80 %": "a parameter: the threshold of the colour classes",
     },
     "15_modern_saes": {"95 %": EDGE_TEST},
