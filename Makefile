@@ -38,11 +38,16 @@ book: $(STAMP)
 
 # Two test processes share the two cores: one BLAS thread each, or they fight.
 # The chapters that time code run beside a CPU hog (chapters/conftest.py).
+# Every notebook executes once: nbval runs it and records its outputs in
+# _build/executed, then the strict build and the browser tests (marked `book`)
+# build the book from those recordings (tests/executed_notebooks.py).
 test: $(STAMP)
 	$(BIN)/python tools/vendor_assets.py
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/ruff format --check $(LINTED)
-	$(ONE_BLAS_THREAD) $(BIN)/python -m pytest -n 2 --dist loadfile --nbval-lax tests chapters
+	rm -rf _build/executed
+	$(ONE_BLAS_THREAD) $(BIN)/python -m pytest -n 2 --dist loadfile --nbval-lax -m "not book" tests chapters
+	$(ONE_BLAS_THREAD) $(BIN)/python -m pytest -m book tests
 
 # The benchmark of issue 5 (benchmarks/README.md); PyTorch is benchmark-only and
 # installed here, never by requirements.txt.

@@ -11,6 +11,10 @@ calls a clock (``TIMING`` below). Under pytest-xdist each worker hogs only its s
 of the cores (cores / workers): two workers in timing notebooks at once add one
 spinning process per core, not two.
 Set ``SAEBOOK_NO_HOG=1`` to run them on a quiet machine.
+
+nbval's run is also recorded (``tests/executed_notebooks.py``): each notebook whose
+cells all pass is written, with its outputs, to ``_build/executed``, and the strict
+book build of ``make test`` reuses it instead of executing the notebook again.
 """
 
 from __future__ import annotations
@@ -23,13 +27,46 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from nbval.kernel import RunningKernel
+from nbval.plugin import IPyNbCell, IPyNbFile
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from busy import CpuHog, available_cpus  # noqa: E402
+from executed_notebooks import NotebookRecorder  # noqa: E402
 
 TIMING = re.compile(r"\btime\.(process_time|perf_counter|monotonic|time)\b|\btimeit\b")
 HOG_SECONDS = 600  # hard limit of one notebook's hog, should its teardown never come
 _hogs: dict[Path, CpuHog] = {}
+_recorders: dict[Path, NotebookRecorder] = {}
+
+
+def _keep_messages(get_kernel_message):
+    """Keep every iopub message nbval reads, for the recorder too."""
+
+    def wrapper(self, *args, **kwargs):
+        msg = get_kernel_message(self, *args, **kwargs)
+        self.__dict__.setdefault("saebook_messages", []).append(msg)
+        return msg
+
+    return wrapper
+
+
+def _execute_as_jupyter_does(self, cell_input, allow_stdin=None):
+    """Run a cell as Jupyter and nbclient do, keeping the request's id.
+
+    This is nbval's RunningKernel.execute_cell_input with the history kept: nbval
+    sends store_history=False, under which IPython applies a cell's trailing ``;``
+    to the wrong cell and prints the value it should hide. The id is the parent
+    msg_id of the cell's messages.
+    """
+    self.saebook_msg_id = self.kc.execute(
+        cell_input, store_history=True, allow_stdin=allow_stdin, stop_on_error=False
+    )
+    return self.saebook_msg_id
+
+
+IPyNbFile.get_kernel_message = _keep_messages(IPyNbFile.get_kernel_message)
+RunningKernel.execute_cell_input = _execute_as_jupyter_does
 
 
 @cache
@@ -65,12 +102,40 @@ def pytest_runtest_setup(item):
         _hogs[notebook] = CpuHog(hog_size(), seconds=HOG_SECONDS).start()
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    """Record the outputs of each cell nbval runs; a failed cell spoils its notebook."""
+    if not isinstance(item, IPyNbCell):
+        yield
+        return
+    item.parent.saebook_messages = []
+    outcome = yield
+    notebook = _notebook(item)
+    if notebook not in _recorders:
+        _recorders[notebook] = NotebookRecorder(item.parent.nb)
+    recorder = _recorders[notebook]
+    if outcome.excinfo is not None:
+        recorder.failed = True
+    else:
+        recorder.record(
+            item.cell, item.parent.saebook_messages, item.parent.kernel.saebook_msg_id
+        )
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_runtest_teardown(item, nextitem):
-    """After the last cell of that notebook (or the last test): stop it."""
+    """After the last cell of a notebook: stop its hog, write its recording.
+
+    The recording is written only when every cell ran and passed.
+    """
     notebook = _notebook(item)
-    if notebook in _hogs and (nextitem is None or _notebook(nextitem) != notebook):
+    if notebook is None or (nextitem is not None and _notebook(nextitem) == notebook):
+        return
+    if notebook in _hogs:
         _hogs.pop(notebook).stop()
+    recorder = _recorders.pop(notebook, None)
+    if recorder is not None and recorder.complete():
+        recorder.write(notebook)
 
 
 def pytest_sessionfinish(session, exitstatus):

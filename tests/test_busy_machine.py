@@ -153,6 +153,7 @@ def test_a_timing_notebook_runs_on_a_busy_machine(tmp_path):
     (tmp_path / "tests").mkdir()
     (tmp_path / "chapters").mkdir()
     shutil.copy(ROOT / "tests" / "busy.py", tmp_path / "tests")
+    shutil.copy(ROOT / "tests" / "executed_notebooks.py", tmp_path / "tests")
     shutil.copy(ROOT / "chapters" / "conftest.py", tmp_path / "chapters")
     n = available_cpus()
     record = f"HOGS_FILE = {str(tmp_path / 'hogs.json')!r}\n"
