@@ -22,6 +22,8 @@ __all__ = [
     "latent_auroc",
     "top_activating",
     "feature_dashboard",
+    "best_units",
+    "probe_scores",
 ]
 
 
@@ -29,6 +31,10 @@ __all__ = [
 import matplotlib.pyplot as plt
 import numpy as np
 from scipy.stats import rankdata
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
 from saelib.adam import Adam
 from saelib.softmax import log_softmax
@@ -666,3 +672,35 @@ def feature_dashboard(latent, codes, images, effects, n_top=8, title=None):
 def _steer(H, direction, scales):
     """eq-ch18-steer for every scale: (n_scales, n_samples, n_hidden)."""
     return H[None, :, :] + scales[:, None, None] * direction[None, None, :]
+
+
+# chapters/18_looking_inside.ipynb, cell "c038"
+def best_units(train_acts, train_flags, n):
+    """The n units of largest max(AUROC, 1 - AUROC) on training data, and signs.
+
+    Returns the columns of ``train_acts`` (n_samples, n_units), best first, and
+    the sign (+1 or -1) that makes each one rise with the concept (chapter 18).
+    """
+    auroc = latent_auroc(train_acts, train_flags)
+    best = np.argsort(-np.abs(auroc - 0.5), kind="stable")[:n]
+    return best, np.sign(auroc[best] - 0.5)
+
+
+def probe_scores(train_acts, test_acts, train_flags, test_flags, ks=(1, 8)):
+    """Held-out AUROC of the best single unit and of k-sparse probes (chapter 18).
+
+    Units are chosen on the training split (``best_units``); each probe is a
+    logistic regression on the ``k`` best, standardized. Returns a dict with
+    ``"unit"`` and each ``k`` as keys.
+    """
+    best, signs = best_units(train_acts, train_flags, max(ks))
+    scores = {
+        "unit": float(latent_auroc(signs[0] * test_acts[:, best[:1]], test_flags)[0])
+    }
+    for k in ks:
+        probe = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
+        probe.fit(train_acts[:, best[:k]], train_flags)
+        scores[k] = float(
+            roc_auc_score(test_flags, probe.decision_function(test_acts[:, best[:k]]))
+        )
+    return scores

@@ -18,6 +18,7 @@ import saelib  # noqa: E402
 from saelib import check_gradient  # noqa: E402
 from saelib.interpret import (  # noqa: E402
     ablate_latents,
+    best_units,
     cross_entropy,
     evaluate_logits,
     feature_dashboard,
@@ -30,6 +31,7 @@ from saelib.interpret import (  # noqa: E402
     mlp_loss,
     mlp_train,
     output_kl,
+    probe_scores,
     splice,
     steer,
     top_activating,
@@ -281,3 +283,23 @@ def test_feature_dashboard_makes_a_figure():
     plt.close(fig)
     with pytest.raises(ValueError, match="disagree"):
         feature_dashboard(0, codes, images[:3], np.ones((5, 3)))
+
+
+def test_best_units_finds_a_planted_unit_and_its_sign():
+    rng = np.random.default_rng(0)
+    flags = rng.random(400) < 0.3
+    acts = rng.normal(size=(400, 6))
+    acts[:, 4] = -1.0 * flags + 0.1 * rng.normal(size=400)  # silent on the concept
+    acts[:, 2] = flags + 0.8 * rng.normal(size=400)  # weaker, positive
+    best, signs = best_units(acts, flags, 2)
+    assert list(best) == [4, 2] and list(signs) == [-1, 1]
+
+
+def test_probe_scores_agree_with_scikit_learn_on_held_out_data():
+    rng = np.random.default_rng(1)
+    flags = rng.random(600) < 0.4
+    acts = rng.normal(size=(600, 5)) + np.outer(flags, [0, 1.5, 0, 0.5, 0])
+    scores = probe_scores(acts[:400], acts[400:], flags[:400], flags[400:], ks=(1, 2))
+    assert scores["unit"] == pytest.approx(roc_auc_score(flags[400:], acts[400:, 1]))
+    assert scores[2] >= scores["unit"] - 0.02  # the second unit adds information
+    assert 0.8 < scores[1] <= 1.0
