@@ -144,7 +144,7 @@ from saelib.superposition import (
 )
 from saelib.dictionary_compare import mean_l0, keep_largest
 
-# Part V (chapters 18-21): networks trained in the book, looked at through SAEs.
+# Part V (chapters 18-22): networks trained in the book, looked at through SAEs.
 from saelib.interpret import (
     mlp_init,
     mlp_hidden,
@@ -162,6 +162,8 @@ from saelib.interpret import (
     latent_auroc,
     top_activating,
     feature_dashboard,
+    best_units,
+    probe_scores,
 )
 from saelib.toy_models import (
     sparse_features,
@@ -186,6 +188,7 @@ from saelib.sae_variants import (
     BatchTopKSparseAutoencoder,
     MatryoshkaSparseAutoencoder,
 )
+from saelib.hierarchy import make_hierarchical_data, absorption_rate
 from saelib.source_text import (
     TRAIN_MODULES,
     HELDOUT_MODULES,
@@ -212,6 +215,15 @@ from saelib.char_rnn import (
     hidden_states,
     train_language_model,
     gru_sample,
+)
+from saelib.lm_interpret import (
+    spliced_bits_per_char,
+    CONCEPT_NAMES,
+    concept_flags,
+    label_latents,
+    TextDashboard,
+    text_dashboard,
+    steered_sample,
 )
 
 # Appendix B: the fast objective, registered with chapter 7's estimator.
@@ -342,6 +354,8 @@ __all__ = [
     "latent_auroc",
     "top_activating",
     "feature_dashboard",
+    "best_units",
+    "probe_scores",
     "sparse_features",
     "tms_loss_unchecked",
     "tms_hidden",
@@ -361,6 +375,8 @@ __all__ = [
     "JumpReLUSparseAutoencoder",
     "BatchTopKSparseAutoencoder",
     "MatryoshkaSparseAutoencoder",
+    "make_hierarchical_data",
+    "absorption_rate",
     "TRAIN_MODULES",
     "HELDOUT_MODULES",
     "read_stdlib",
@@ -384,6 +400,13 @@ __all__ = [
     "hidden_states",
     "train_language_model",
     "gru_sample",
+    "spliced_bits_per_char",
+    "CONCEPT_NAMES",
+    "concept_flags",
+    "label_latents",
+    "TextDashboard",
+    "text_dashboard",
+    "steered_sample",
     # Appendix B, making it fast
     "SparseAutoencoderObjective",
     "sparse_autoencoder_cost_fast",
