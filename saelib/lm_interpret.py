@@ -40,13 +40,13 @@ def _spliced_bits_unchecked(params, streams, replace, feed_back):
     for start in range(0, length - 1, step):
         chunk = streams[:, start : start + step + 1]
         _, cache = gru_forward_unchecked(params, chunk[:, :-1], h)
-        states = cache[1][1:]  # (T, B, H)
+        states = cache[1][1:]  # the cache's hs without h_0: (T, B, H)
         new = _replaced(replace, states, start)
         h = new[-1] if feed_back else states[-1]  # the state the next step reads
         logp = log_softmax(new @ params["W_out"] + params["b_out"], axis=-1)
         picked = np.take_along_axis(logp, chunk[:, 1:].T[..., None], axis=-1)
         nats -= float(picked.sum(dtype=np.float64))
-    return nats / (B * (length - 1)) / np.log(2)
+    return float(nats / (B * (length - 1)) / np.log(2))
 
 
 # chapters/22_sae_language_model.ipynb, cell "splice-api"
@@ -298,7 +298,8 @@ def steered_sample(params, prompt, n_chars, offset, rng=None, temperature=1.0):
 
     As ``gru_sample`` (chapter 21), but after the prompt and after every sampled
     character the state becomes ``h + offset``: the prediction reads it and so
-    does the next step. A zero offset gives ``gru_sample``'s text.
+    does the next step, clipped to [-1, 1] like every state of the GRU (chapter
+    22). A zero offset gives ``gru_sample``'s text.
 
     Parameters
     ----------
@@ -333,11 +334,11 @@ def steered_sample(params, prompt, n_chars, offset, rng=None, temperature=1.0):
     _, cache = gru_forward_unchecked(
         params, codes[None, :], np.zeros((1, H), params["U"].dtype)
     )
-    h, out = cache[1][-1] + offset, list(codes)
+    h, out = np.clip(cache[1][-1] + offset, -1, 1), list(codes)
     for _ in range(n_chars):
         logits = h @ params["W_out"] + params["b_out"]
         p = np.exp(log_softmax(logits[0].astype(np.float64) / temperature))
         out.append(int(rng.choice(V, p=p / p.sum())))
         _, cache = gru_forward_unchecked(params, np.array([[out[-1]]]), h)
-        h = cache[1][-1] + offset
+        h = np.clip(cache[1][-1] + offset, -1, 1)
     return decode_text(np.array(out))
