@@ -219,7 +219,8 @@ class TextDashboard:
 
     def _repr_html_(self):
         lines = "<br>".join(html.escape(line) for line in self.lines)
-        rows = [f"<p><b>{html.escape(self.title)}</b><br>{lines}</p>"]
+        title = html.escape(self.title)
+        rows = [f'<p style="margin-top: 1.5em"><b>{title}</b><br>{lines}</p>']
         for text, acts, peak in self.contexts:
             top = max(float(acts.max()), 1e-12)
             spans = "".join(
