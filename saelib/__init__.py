@@ -188,7 +188,12 @@ from saelib.sae_variants import (
     BatchTopKSparseAutoencoder,
     MatryoshkaSparseAutoencoder,
 )
-from saelib.hierarchy import make_hierarchical_data, absorption_rate
+from saelib.hierarchy import (
+    make_hierarchical_data,
+    absorption_rate,
+    make_correlated_pairs,
+    merged_fraction,
+)
 from saelib.source_text import (
     TRAIN_MODULES,
     HELDOUT_MODULES,
@@ -377,6 +382,8 @@ __all__ = [
     "MatryoshkaSparseAutoencoder",
     "make_hierarchical_data",
     "absorption_rate",
+    "make_correlated_pairs",
+    "merged_fraction",
     "TRAIN_MODULES",
     "HELDOUT_MODULES",
     "read_stdlib",

@@ -8,6 +8,8 @@ Every function here is derived and checked in that chapter.
 __all__ = [
     "make_hierarchical_data",
     "absorption_rate",
+    "make_correlated_pairs",
+    "merged_fraction",
 ]
 
 
@@ -132,3 +134,59 @@ def absorption_rate(codes, W_dec, features, true_codes, parent_of):
     if not np.any(true_codes[:, parent_of >= 0] > 0):
         raise ValueError("no child is active in these examples")
     return _absorption_unchecked(codes, W_dec, features, true_codes, parent_of)
+
+
+# chapters/20_after_topk.ipynb, cell "correlated-api"
+def make_correlated_pairs(n_pairs, n_dims, n_samples, pair_probability, together,
+                          rng=None):  # fmt: skip
+    """Pairs of features that fire together with probability ``together`` (chapter 20).
+
+    Each pair is on in an example with probability ``pair_probability``; an active
+    pair has both features active with probability ``together``, otherwise one of
+    the two, chosen uniformly. Strengths are uniform on (0, 1]; the directions are
+    random unit vectors, features ``2i`` and ``2i + 1`` forming pair ``i``.
+
+    Returns
+    -------
+    X : ndarray, shape (n_samples, n_dims)
+    features : ndarray, shape (n_dims, 2 * n_pairs)
+    true_codes : ndarray, shape (n_samples, 2 * n_pairs)
+
+    Notes
+    -----
+    Defined in chapter 20, "After TopK".
+    """
+    n_pairs = check_int(n_pairs, "n_pairs")
+    n_dims = check_int(n_dims, "n_dims")
+    n_samples = check_int(n_samples, "n_samples")
+    p = check_real(pair_probability, "pair_probability", low=0, high=1)
+    together = check_real(together, "together", low=0, high=1)
+    rng = check_random_state(rng, "rng")
+    features = rng.standard_normal((n_dims, 2 * n_pairs))
+    features /= np.linalg.norm(features, axis=0)
+    on = rng.random((n_samples, n_pairs)) < p
+    both = rng.random((n_samples, n_pairs)) < together
+    first = rng.random((n_samples, n_pairs)) < 0.5
+    active = np.zeros((n_samples, 2 * n_pairs), dtype=bool)
+    active[:, 0::2] = on & (both | first)
+    active[:, 1::2] = on & (both | ~first)
+    strength = 1.0 - rng.random((n_samples, 2 * n_pairs))  # uniform on (0, 1]
+    true_codes = np.where(active, strength, 0.0)
+    return true_codes @ features.T, features, true_codes
+
+
+def merged_fraction(W_dec, features, threshold=0.9):
+    """Share of the pairs of ``make_correlated_pairs`` learned as one atom.
+
+    A pair is merged when some column of ``W_dec`` (n_dims, n_latents) has a
+    cosine of at least ``threshold`` with the unit vector along the sum of the
+    pair's two directions (chapter 20).
+    """
+    W_dec, features = np.asarray(W_dec), np.asarray(features)
+    if features.ndim != 2 or features.shape[1] % 2:
+        raise ValueError("features must be (n_dims, 2 * n_pairs)")
+    if W_dec.ndim != 2 or W_dec.shape[0] != features.shape[0]:
+        raise ValueError("W_dec must be (n_dims, n_latents)")
+    sums = features[:, 0::2] + features[:, 1::2]
+    sums /= np.linalg.norm(sums, axis=0)
+    return float(np.mean(np.max(sums.T @ W_dec, axis=1) >= threshold))

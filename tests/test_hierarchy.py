@@ -7,7 +7,12 @@ against a loop over examples and against dictionaries whose answer is known.
 import numpy as np
 import pytest
 
-from saelib.hierarchy import absorption_rate, make_hierarchical_data
+from saelib.hierarchy import (
+    absorption_rate,
+    make_correlated_pairs,
+    make_hierarchical_data,
+    merged_fraction,
+)
 
 X, F, C, PARENT_OF = make_hierarchical_data(5, 3, 12, 4000, 0.3, rng=0)
 
@@ -81,3 +86,26 @@ def test_bad_absorption_input_is_refused():
         absorption_rate(C, F, F, C, PARENT_OF[:4])
     with pytest.raises(ValueError, match="no child"):
         absorption_rate(C[:0], F, F, C[:0], PARENT_OF)
+
+
+def test_correlated_pairs_fire_together_as_asked():
+    X2, F2, C2 = make_correlated_pairs(6, 10, 20_000, 0.5, 0.7, rng=3)
+    assert X2.shape == (20_000, 10) and F2.shape == (10, 12)
+    assert np.allclose(X2, C2 @ F2.T)
+    a, b = C2[:, 0::2] > 0, C2[:, 1::2] > 0
+    on = a | b
+    assert abs(on.mean() - 0.5) < 0.01  # a pair is on with probability p
+    assert abs((a & b).sum() / on.sum() - 0.7) < 0.01  # both, given on
+    assert abs((a & ~b).sum() - (b & ~a).sum()) < 0.05 * on.sum()  # one of two
+    exclusive = make_correlated_pairs(6, 10, 2000, 0.5, 0.0, rng=3)[2]
+    assert not np.any((exclusive[:, 0::2] > 0) & (exclusive[:, 1::2] > 0))
+
+
+def test_merged_fraction_sees_atoms_along_the_sum_of_a_pair():
+    _, F2, _ = make_correlated_pairs(4, 16, 10, 0.5, 0.5, rng=0)
+    assert merged_fraction(F2, F2) == 0  # one atom per feature: nothing merged
+    sums = F2[:, 0::2] + F2[:, 1::2]
+    atoms = np.column_stack([F2, sums[:, :3] / np.linalg.norm(sums[:, :3], axis=0)])
+    assert merged_fraction(atoms, F2) == 0.75
+    with pytest.raises(ValueError, match="2 \\* n_pairs"):
+        merged_fraction(F2, F2[:, :3])
