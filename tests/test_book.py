@@ -269,17 +269,20 @@ def test_the_pages_show_the_idea_more_than_the_code():
 
 @pytest.mark.book
 def test_one_search_entry_at_every_width():
-    """Desktop and phone: exactly one search field or button, not one per theme."""
+    """Desktop and phone: exactly one search field or button, not one per theme,
+    on a chapter and on the search page itself (which has its own field)."""
     chromium = require_chromium()
     assert built_pages(), "no built pages: the strict build must run first"
-    found = browser.search_entries(
-        chromium, ROOT / "_build" / "html", "chapters/05_sparsity.html", (1280, 400)
-    )
-    problems = [
-        f"{width} px: {len(entries)} visible search entries: {entries}"
-        for width, entries in found.items()
-        if len(entries) != 1
-    ]
+    problems = []
+    for page in ("chapters/05_sparsity.html", "search.html"):
+        found = browser.search_entries(
+            chromium, ROOT / "_build" / "html", page, (1280, 400)
+        )
+        problems += [
+            f"{page} at {width} px: {len(entries)} visible search entries: {entries}"
+            for width, entries in found.items()
+            if len(entries) != 1
+        ]
     assert not problems, "\n".join(problems)
 
 
