@@ -102,22 +102,6 @@ def pytest_runtest_setup(item):
         _hogs[notebook] = CpuHog(hog_size(), seconds=HOG_SECONDS).start()
 
 
-# The notebooks that run longest (chapters 21 and 22 train a language model), listed
-# so that pytest-xdist starts them first: scheduled last, one of them would run alone
-# on one core at the end of the session while the other core sits idle.
-SLOW_FIRST = ("22_sae_language_model.ipynb", "21_language_model.ipynb")
-
-
-def pytest_collection_modifyitems(session, config, items):
-    """Move the slowest notebooks to the front; each file's items stay in order."""
-
-    def rank(item):
-        name = Path(str(getattr(item, "path", ""))).name
-        return SLOW_FIRST.index(name) if name in SLOW_FIRST else len(SLOW_FIRST)
-
-    items.sort(key=rank)  # stable: the cells of a notebook keep their order
-
-
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_call(item):
     """Record the outputs of each cell nbval runs; a failed cell spoils its notebook."""
