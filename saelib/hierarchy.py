@@ -19,6 +19,12 @@ import numpy as np
 from saelib.validation import check_int, check_random_state, check_real
 
 
+def _unit_directions(n_dims, n_features, rng):
+    """Random unit vectors, one per column, as chapter 16 draws its features."""
+    features = rng.standard_normal((n_dims, n_features))
+    return features / np.linalg.norm(features, axis=0)
+
+
 # chapters/20_after_topk.ipynb, cell "absorption-core"
 def _absorption_unchecked(codes, W_dec, features, true_codes, parent_of):
     """eq-ch20-absorption, the parents' recall and the absorbed direction."""
@@ -84,8 +90,7 @@ def make_hierarchical_data(n_parents, n_children, n_dims, n_samples,
     p = check_real(parent_probability, "parent_probability", low=0, high=1)
     rng = check_random_state(rng, "rng")
     n_features = n_parents * (1 + n_children)
-    features = rng.standard_normal((n_dims, n_features))
-    features /= np.linalg.norm(features, axis=0)
+    features = _unit_directions(n_dims, n_features, rng)
     children_of = np.repeat(np.arange(n_parents), n_children)
     parent_of = np.concatenate([np.full(n_parents, -1), children_of])
     active = rng.random((n_samples, n_parents)) < p
@@ -162,8 +167,7 @@ def make_correlated_pairs(n_pairs, n_dims, n_samples, pair_probability, together
     p = check_real(pair_probability, "pair_probability", low=0, high=1)
     together = check_real(together, "together", low=0, high=1)
     rng = check_random_state(rng, "rng")
-    features = rng.standard_normal((n_dims, 2 * n_pairs))
-    features /= np.linalg.norm(features, axis=0)
+    features = _unit_directions(n_dims, 2 * n_pairs, rng)
     on = rng.random((n_samples, n_pairs)) < p
     both = rng.random((n_samples, n_pairs)) < together
     first = rng.random((n_samples, n_pairs)) < 0.5

@@ -9,6 +9,7 @@ __all__ = [
     "spliced_bits_per_char",
     "CONCEPT_NAMES",
     "concept_flags",
+    "strong_firings",
     "label_latents",
     "TextDashboard",
     "text_dashboard",
@@ -137,6 +138,11 @@ def concept_flags(labels):
 
 
 # chapters/22_sae_language_model.ipynb, cell "labels-core"
+def strong_firings(codes, strong=0.5):
+    """Where each latent reaches ``strong`` times its largest activation (and fires)."""
+    return (codes > 0) & (codes >= strong * codes.max(axis=0))
+
+
 def _precision(fires, flags):
     """Share of each latent's firings on each concept: (n_latents, n_concepts)."""
     hits = fires.T.astype(np.float64) @ flags.astype(np.float64)
@@ -147,11 +153,11 @@ def _precision(fires, flags):
 def label_latents(codes, flags, min_precision=0.9, min_count=20, strong=0.5):
     """Name each latent by the concept its strong firings fall on, or leave it unnamed.
 
-    A latent fires *strongly* where it exceeds ``strong`` times its largest
-    activation. Its precision for a concept is the share of its strong firings
-    that have the concept; it is labelled with its most precise concept when that
-    precision is at least ``min_precision`` and it fires strongly at least
-    ``min_count`` times.
+    A latent fires *strongly* where it reaches ``strong`` times its largest
+    activation (``strong_firings``). Its precision for a concept is the share of
+    its strong firings that have the concept; it is labelled with its most precise
+    concept when that precision is at least ``min_precision`` and it fires
+    strongly at least ``min_count`` times.
 
     Parameters
     ----------
@@ -190,7 +196,7 @@ def label_latents(codes, flags, min_precision=0.9, min_count=20, strong=0.5):
                                open_low=True)  # fmt: skip
     min_count = check_int(min_count, "min_count")
     strong = check_real(strong, "strong", low=0, high=1, open_high=True)
-    fires = (codes > 0) & (codes >= strong * codes.max(axis=0))
+    fires = strong_firings(codes, strong)
     precision = _precision(fires, matrix)
     best = precision.argmax(axis=1)
     top = precision[np.arange(len(best)), best]
@@ -267,7 +273,9 @@ def text_dashboard(latent, codes, text, effects, n_top=5, before=30, after=10,
     -----
     Defined in chapter 22, "What a sparse autoencoder finds in a language model".
     """
-    codes = as_real_array(codes, "codes")
+    codes, effects = as_real_array(codes, "codes"), as_real_array(effects, "effects")
+    if effects.ndim != 2:
+        raise ValueError("effects must be (n_latents, vocab_size)")
     text = check_codes(text, effects.shape[1], "text", ndim=1)
     if codes.ndim != 2 or codes.shape[0] != len(text):
         raise ValueError("codes must be (n_chars, n_latents), one row per character")
@@ -284,12 +292,11 @@ def text_dashboard(latent, codes, text, effects, n_top=5, before=30, after=10,
             break  # a rare latent: fewer firings than n_top
         lo, hi = max(t - before, 0), min(t + after + 1, len(text))
         contexts.append((decode_text(text[lo:hi]), activation[lo:hi], t - lo))
-    promoted = np.argsort(-effects[latent], kind="stable")[:5]
+    promoted = decode_text(np.argsort(-effects[latent], kind="stable")[:5])
     lines = [
         f"fires on {np.mean(activation > 0):.2%} of characters",
-        "promotes next: " + "  ".join(repr(decode_text(promoted[i : i + 1]))
-                                      for i in range(len(promoted))),
-    ]  # fmt: skip
+        "promotes next: " + "  ".join(repr(c) for c in promoted),
+    ]
     return TextDashboard(title or f"latent {latent}", contexts, lines)
 
 

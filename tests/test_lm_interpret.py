@@ -17,6 +17,7 @@ from saelib.lm_interpret import (
     label_latents,
     spliced_bits_per_char,
     steered_sample,
+    strong_firings,
     text_dashboard,
 )
 from saelib.source_text import VOCAB_SIZE, decode_text, encode_text, source_labels
@@ -178,3 +179,17 @@ def test_label_latents_judges_a_latent_by_its_strong_firings():
     assert label_latents(codes, flags)[0][0] == "a"
     names, precision = label_latents(codes, flags, strong=0.0)  # every firing
     assert names[0] == "" and precision[0] == pytest.approx(0.5)
+
+
+def test_strong_firings_reach_a_share_of_each_latents_largest_activation():
+    codes = np.array([[0.0, 2.0], [1.0, 0.9], [0.4, 1.0], [0.6, 0.0]])
+    expected = [[False, True], [True, False], [False, True], [True, False]]
+    assert strong_firings(codes, 0.5).tolist() == expected
+    assert strong_firings(codes, 0.0).tolist() == (codes > 0).tolist()
+    assert not strong_firings(np.zeros((3, 2))).any()  # a dead latent never fires
+
+
+def test_text_dashboard_refuses_effects_that_are_not_a_matrix():
+    codes_text = encode_text("ab\n")
+    with pytest.raises(ValueError, match="effects"):
+        text_dashboard(0, np.ones((3, 1)), codes_text, np.zeros(VOCAB_SIZE))
