@@ -13,7 +13,7 @@ export JUPYTER_PREFER_ENV_PATH := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 LINTED := saelib tools tests chapters benchmarks
 
-.PHONY: install book test bench lint format export clean
+.PHONY: install book pdf test bench lint format export clean
 
 install: $(STAMP)
 
@@ -46,8 +46,16 @@ test: $(STAMP)
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/ruff format --check $(LINTED)
 	rm -rf _build/executed
-	$(ONE_BLAS_THREAD) $(BIN)/python -m pytest -n 2 --dist loadfile --nbval-lax -m "not book" tests chapters
+	$(ONE_BLAS_THREAD) $(BIN)/python -m pytest -n 2 --dist loadfile --nbval-lax -m "not book and not pdf" tests chapters
 	$(ONE_BLAS_THREAD) $(BIN)/python -m pytest -m book tests
+
+# The PDF of the whole book (README.md, "The PDF"); needs TeX Live. After `make test`
+# it typesets the notebooks that make test executed; any other is executed here.
+# Then the PDF is checked (tests/test_pdf.py).
+pdf: $(STAMP)
+	$(BIN)/python tools/vendor_assets.py
+	$(ONE_BLAS_THREAD) $(BIN)/python tools/build_pdf.py
+	$(BIN)/python -m pytest -m pdf tests
 
 # The benchmark of issue 5 (benchmarks/README.md); PyTorch is benchmark-only and
 # installed here, never by requirements.txt.

@@ -34,6 +34,19 @@ document.addEventListener("DOMContentLoaded", () => {
     `<span class="btn__icon-container"><i class="fas fa-file-zipper"></i></span>` +
     `<span class="btn__text-container">course (.zip)</span></a>`;
   menu.appendChild(item);
+  // The PDF of the whole book, when `make pdf` has built it (tools/pdf_book.py
+  // names it in window.SAEBOOK_PDF). The theme's own ".pdf" entry prints this page.
+  const print = menu.querySelector(".btn-download-pdf-button .btn__text-container");
+  if (print) print.textContent = "print page";
+  if (window.SAEBOOK_PDF) {
+    const book = document.createElement("li");
+    book.innerHTML =
+      `<a href="${root}${window.SAEBOOK_PDF}" class="btn btn-sm dropdown-item"` +
+      ` title="The whole book as one PDF.">` +
+      `<span class="btn__icon-container"><i class="fas fa-book"></i></span>` +
+      `<span class="btn__text-container">book (.pdf)</span></a>`;
+    menu.appendChild(book);
+  }
 });
 
 // Search results quote the pages' text, math included as raw TeX ("\(n_L\)").

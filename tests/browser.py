@@ -90,8 +90,11 @@ async () => {
   const course = document.querySelector('a[href$="saebook-course.zip"]');
   const courseLink = course ? new URL(course.href).pathname : null;
   const downloadMenu = !!document.querySelector(".dropdown-download-buttons");
+  // The whole book's PDF, when make pdf has built it (tools/pdf_book.py).
+  const pdf = document.querySelector('.dropdown-download-buttons a[href$=".pdf"]');
+  const pdfLink = pdf ? new URL(pdf.href).pathname : null;
   return {maths: maths.length, untypeset, errors, raw, images: images.length,
-          broken, widgetViews, widgetsRendered, courseLink, downloadMenu,
+          broken, widgetViews, widgetsRendered, courseLink, downloadMenu, pdfLink,
           mathjax: !!(window.MathJax && MathJax.version)};
 }
 """

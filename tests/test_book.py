@@ -146,6 +146,8 @@ def test_every_page_renders_offline_in_chromium():
         chromium, html, pages, {"chapters/07_training_visualization.html": shot}
     )
     problems = []
+    # A PDF newer than the sources is published by the build (tools/pdf_book.py).
+    pdf_published = (html / "saebook.pdf").is_file()
     for page, r in reports.items():
         for key in (
             "untypeset",
@@ -167,6 +169,11 @@ def test_every_page_renders_offline_in_chromium():
         course = r["courseLink"]
         if r["downloadMenu"] and not (course and (html / course.lstrip("/")).is_file()):
             problems.append(f"{page}: course archive link missing or broken: {course}")
+        pdf = r["pdfLink"]
+        if r["downloadMenu"] and bool(pdf) != pdf_published:
+            problems.append(f"{page}: PDF link {pdf}, PDF published: {pdf_published}")
+        if pdf and not (html / pdf.lstrip("/")).is_file():
+            problems.append(f"{page}: PDF link broken: {pdf}")
     assert not problems, "\n".join(problems)
     # The chapters really contain what was checked.
     chapter = reports["chapters/05_sparsity.html"]

@@ -5,6 +5,8 @@ import sys
 import zipfile
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 import course_archive  # noqa: E402
@@ -32,8 +34,17 @@ def test_the_archive_holds_every_chapter_saelib_and_the_two_commands(tmp_path):
         "_toc.yml",
         "tools/vendor_assets.py",
         "tools/export.py",
+        "tools/build_pdf.py",
     ):
         assert prefix + needed in names, needed
+    # Every file the book's configuration names: its extensions, the PDF's files.
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    sphinx = config["sphinx"]
+    named = [
+        f"{folder}{name}.py" for name, folder in sphinx["local_extensions"].items()
+    ]
+    named += sphinx["config"]["latex_additional_files"]
+    assert named and all(prefix + n in names for n in named), named
     assert not any("/_build/" in n or "/.venv/" in n or "/.git/" in n for n in names)
 
 

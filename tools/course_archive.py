@@ -32,6 +32,7 @@ INCLUDE = (
     "benchmarks/README.md",
     "_assets/*.css",
     "_assets/*.js",
+    "_assets/latex/*.sty",
     ".ci/run",
 )
 # A fixed timestamp: the same sources give the same archive on every build.
