@@ -645,7 +645,8 @@ def feature_dashboard(latent, codes, images, effects, n_top=8, title=None):
     activation = codes[:, latent]
     rate = float(np.mean(activation != 0))
 
-    fig = plt.figure(figsize=(9, 3.4), layout="constrained")
+    # At most the column's 784 px wide (100 dpi), so that its 8-pt labels stay legible.
+    fig = plt.figure(figsize=(7.6, 3.4), layout="constrained")
     grid = fig.add_gridspec(2, n_top)
     for i, index in enumerate(top):
         ax = fig.add_subplot(grid[0, i])
@@ -653,7 +654,7 @@ def feature_dashboard(latent, codes, images, effects, n_top=8, title=None):
         if activation[index] == 0:  # a rare latent: fewer than n_top examples
             continue
         ax.imshow(images[index].reshape(side, side), cmap="gray_r", vmin=0, vmax=1)
-        ax.set_title(f"{activation[index]:.2g}", fontsize=8)
+        ax.set_title(f"{activation[index]:.2g}", fontsize=9)
     hist = fig.add_subplot(grid[1, : n_top // 2])
     hist.hist(activation[activation != 0], bins=30, color="C0")
     hist.set(xlabel="activation (non-zero)", ylabel="examples")

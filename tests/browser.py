@@ -82,6 +82,18 @@ async () => {
   }
   const broken = images.filter(i => !(i.complete && i.naturalWidth > 0))
                        .map(i => i.getAttribute("src"));
+  // Every picture of the text says what it shows: alt text (not the file name that
+  // myst-nb writes when a cell sets none) or a figure caption. The pictures inside a
+  // widget (chapter 8's browser) are titled by the widget's own slider and tabs.
+  const undescribed = Array.from(main.querySelectorAll("img"))
+      .filter(i => !i.closest(".jupyter-widgets, .widget-subarea"))
+      .filter(i => {
+        const alt = (i.getAttribute("alt") || "").trim();
+        const caption = i.closest("figure")?.querySelector("figcaption");
+        if (caption && caption.textContent.trim()) return false;
+        return alt.length < 20 || /\\.(png|jpe?g|gif|svg)$/i.test(alt);
+      })
+      .map(i => i.getAttribute("src"));
   const widgetViews = document.querySelectorAll(
       'script[type="application/vnd.jupyter.widget-view+json"]').length;
   const widgetsRendered = document.querySelectorAll(".jupyter-widgets").length;
@@ -94,7 +106,8 @@ async () => {
   const pdf = document.querySelector('.dropdown-download-buttons a[href$=".pdf"]');
   const pdfLink = pdf ? new URL(pdf.href).pathname : null;
   return {maths: maths.length, untypeset, errors, raw, images: images.length,
-          broken, widgetViews, widgetsRendered, courseLink, downloadMenu, pdfLink,
+          broken, undescribed, widgetViews, widgetsRendered, courseLink, downloadMenu,
+          pdfLink,
           mathjax: !!(window.MathJax && MathJax.version)};
 }
 """

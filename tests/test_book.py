@@ -136,7 +136,8 @@ def test_internal_links_and_anchors_resolve():
 
 @pytest.mark.book
 def test_every_page_renders_offline_in_chromium():
-    """Math typeset, images loaded, widgets drawn, no errors, no request outside."""
+    """Math typeset, images loaded and described, widgets drawn, no errors, no
+    request outside."""
     chromium = require_chromium()
     html = ROOT / "_build" / "html"
     pages = built_pages()
@@ -154,6 +155,7 @@ def test_every_page_renders_offline_in_chromium():
             "errors",
             "raw",
             "broken",
+            "undescribed",
             "console",
             "blocked",
             "failed",
