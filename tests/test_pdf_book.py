@@ -63,3 +63,13 @@ def test_latex_problems_finds_missing_glyphs_and_undefined_references():
     problems = build_pdf.latex_problems(log)
     assert len(problems) == 4
     assert build_pdf.latex_problems("Output written on book.pdf (319 pages).") == []
+
+
+def test_the_readme_names_the_packages_that_ci_installs():
+    """One list (tools/texlive-packages.txt) for .ci/run, make pdf and the README."""
+    packages = build_pdf.apt_packages()
+    assert "texlive-xetex" in packages and "latexmk" in packages
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = readme[readme.index("sudo apt-get install latexmk") :].split("```")[0]
+    assert command.replace("\\", " ").split()[3:] == packages
+    assert "tools/texlive-packages.txt" in (ROOT / ".ci" / "run").read_text()

@@ -21,18 +21,20 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT / "tools"))
 
 import executed_notebooks  # noqa: E402
 import pdf_book  # noqa: E402
 
 BIN = Path(sys.executable).parent
 LATEX = ROOT / "_build" / "latex"
-# The Debian packages that hold every LaTeX file the build uses (README.md).
-APT_PACKAGES = (
-    "latexmk texlive-xetex texlive-latex-extra texlive-fonts-recommended "
-    "fonts-freefont-otf texlive-plain-generic"
-)
+# The Debian packages that hold every LaTeX file the build uses, one per line; .ci/run
+# installs the same list.
+APT_PACKAGES = ROOT / "tools" / "texlive-packages.txt"
+
+
+def apt_packages():
+    """The Debian packages of TeX Live that the PDF needs (README.md names them)."""
+    return APT_PACKAGES.read_text(encoding="utf-8").split()
 
 
 def latex_problems(log):
@@ -53,7 +55,7 @@ def main():
     if missing:
         sys.exit(
             f"error: {' and '.join(missing)} not found. The PDF needs TeX Live; on "
-            f"Debian or Ubuntu:\n  sudo apt-get install {APT_PACKAGES}"
+            f"Debian or Ubuntu:\n  sudo apt-get install {' '.join(apt_packages())}"
         )
     config, recorded = executed_notebooks.prepare_build_config()
     print(

@@ -27,6 +27,7 @@ INCLUDE = (
     "saelib/*.py",
     "tools/*.py",
     "tools/*.json",
+    "tools/*.txt",
     "tests/*.py",
     "benchmarks/*.py",
     "benchmarks/README.md",
